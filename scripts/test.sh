@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: contracts (Hardhat, coverage gate, solhint) and all .NET tests.
+# Installs what a fresh machine lacks. Usage: ./scripts/test.sh [--full]
+#   --full  also runs the long drills and load profiles (PROVENANCE_PROFILE=full).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [ "${1:-}" = "--full" ]; then export PROVENANCE_PROFILE=full; fi
+export PROVENANCE_PROFILE="${PROVENANCE_PROFILE:-small}"
+
+ensure_apt chromium zbar-tools sqlite3 ca-certificates
+ensure_npm
+cd "$ROOT"
+
+log "contracts: compile, lint, test with coverage gate"
+ensure_contracts
+npx --no-install solhint --max-warnings 0 'contracts/**/*.sol'
+bash scripts/contract-coverage.sh
+
+log ".NET: build and test"
+dotnet build Provenance.sln -c Release -warnaserror --nologo -v q
+dotnet test Provenance.sln -c Release --no-build --nologo \
+  --logger "console;verbosity=normal" 2>&1 | tee /tmp/provenance-dotnet-test.log | grep -Ev '^\s+Passed ' 
+grep -E '^(Passed!|Failed!)' /tmp/provenance-dotnet-test.log || true
+if grep -q '^Failed!' /tmp/provenance-dotnet-test.log; then exit 1; fi
+log "all tests passed"
