@@ -23,8 +23,11 @@ ensure_apt() {
 ensure_npm() {
   cd "$ROOT"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "npm ci"
-    npm ci --no-audit --no-fund --loglevel=error
+    # `npm install` (not `npm ci`): the lock holds only the platform binaries the registry serves
+    # (anvil-linux-amd64); `npm ci` insists on every optional platform package and refuses.
+    # With an up-to-date lock, `npm install` installs exactly the locked versions and leaves it unchanged.
+    log "npm install (locked)"
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
