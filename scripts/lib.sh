@@ -23,11 +23,10 @@ ensure_apt() {
 ensure_npm() {
   cd "$ROOT"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    # `npm install` (not `npm ci`): the lock holds only the platform binaries the registry serves
-    # (anvil-linux-amd64); `npm ci` insists on every optional platform package and refuses.
-    # With an up-to-date lock, `npm install` installs exactly the locked versions and leaves it unchanged.
-    log "npm install (locked)"
-    npm install --no-audit --no-fund --loglevel=error
+    # The lock lists anvil's other-platform binaries without a tarball: the registries we reach serve
+    # only anvil-linux-amd64, and npm ci skips optional packages for other platforms.
+    log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
   fi
 }
 
