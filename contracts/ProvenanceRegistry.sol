@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {IProvenanceRegistry} from "./IProvenanceRegistry.sol";
+
+/**
+ * @title ProvenanceRegistry
+ * @author Provenance contributors
+ * @notice Registry of handicraft pieces with signed events, two-party custody and claims. See
+ * {IProvenanceRegistry} for the rules, the EIP-712 types and the hash-chain fold.
+ * @dev Roles: the default admin (two-step transfer with a delay, {AccessControlDefaultAdminRules}) administers
+ * REGISTRAR_ROLE; REGISTRAR_ROLE administers ARTISAN_ROLE, HANDLER_ROLE and CERTIFIER_ROLE.
+ *
+ * Storage per piece is three slots written at registration (state, head, claim key) and a fourth written once at
+ * the first handoff (the registering artisan, who until then is the custodian). No write reads or grows with the
+ * history.
+ */
+contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRules, EIP712, Nonces {
+    /// @notice Onboards actors: admin of the artisan, handler and certifier roles.
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    /// @notice Registers pieces, is named as maker, confirms payment.
+    bytes32 public constant ARTISAN_ROLE = keccak256("ARTISAN_ROLE");
+    /// @notice Receives custody (middleman, exporter, retailer).
+    bytes32 public constant HANDLER_ROLE = keccak256("HANDLER_ROLE");
+    /// @notice Certifies; flags, unflags and revokes pieces.
+    bytes32 public constant CERTIFIER_ROLE = keccak256("CERTIFIER_ROLE");
+
+    /// @notice Most makers a registration may name.
+    uint256 public constant MAX_MAKERS = 32;
+
+    /// @notice EIP-712 type hash of `Register`.
+    bytes32 public constant REGISTER_TYPEHASH = keccak256(
+        "Register(bytes32 id,bytes32 recordHash,address[] makers,address claimSigner,uint256 nonce,uint256 deadline)"
+    );
+    /// @notice EIP-712 type hash of `AppendEvent`.
+    bytes32 public constant APPEND_EVENT_TYPEHASH =
+        keccak256("AppendEvent(bytes32 id,uint8 kind,bytes32 recordHash,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type hash of `Handoff`.
+    bytes32 public constant HANDOFF_TYPEHASH = keccak256(
+        "Handoff(bytes32 id,address from,address to,bytes32 recordHash,uint256 nonce,uint256 deadline)"
+    );
+    /// @notice EIP-712 type hash of `Flag`.
+    bytes32 public constant FLAG_TYPEHASH =
+        keccak256("Flag(bytes32 id,bytes32 recordHash,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type hash of `Unflag`.
+    bytes32 public constant UNFLAG_TYPEHASH =
+        keccak256("Unflag(bytes32 id,bytes32 recordHash,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type hash of `Revoke`.
+    bytes32 public constant REVOKE_TYPEHASH =
+        keccak256("Revoke(bytes32 id,bytes32 recordHash,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type hash of `Claim`.
+    bytes32 public constant CLAIM_TYPEHASH =
+        keccak256("Claim(bytes32 id,address owner,uint256 nonce,uint256 deadline)");
+
+    /// @dev Stored state of a piece. Slot 0 is read and written by every action; `artisan` only by handoffs,
+    /// payment confirmations and notes. (Slots 2 and 3 hold one address each on purpose: two do not fit in one.)
+    // solhint-disable-next-line gas-struct-packing
+    struct Piece {
+        // slot 0
+        address custodian;
+        PieceStatus status;
+        PieceStatus statusBeforeFlag;
+        bool handedOff; // true once custody left the registering artisan; then `artisan` holds it
+        uint32 eventCount;
+        uint40 claimedAt;
+        // slot 1
+        bytes32 head;
+        // slot 2: the committed claim signer until the piece is claimed, then its owner
+        address claimant;
+        // slot 3: the registering artisan, copied here at the first handoff (before it, it is `custodian`)
+        address artisan;
+    }
+
+    mapping(bytes32 id => Piece) private _pieces;
+
+    /**
+     * @notice Deploys the registry with `initialAdmin` as default admin.
+     * @param initialAdminDelay delay (seconds) of a default-admin transfer
+     * @param initialAdmin the default admin
+     */
+    constructor(
+        uint48 initialAdminDelay,
+        address initialAdmin
+    ) AccessControlDefaultAdminRules(initialAdminDelay, initialAdmin) EIP712("ProvenanceRegistry", "1") {
+        _setRoleAdmin(ARTISAN_ROLE, REGISTRAR_ROLE);
+        _setRoleAdmin(HANDLER_ROLE, REGISTRAR_ROLE);
+        _setRoleAdmin(CERTIFIER_ROLE, REGISTRAR_ROLE);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Direct form
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IProvenanceRegistry
+    function register(bytes32 id, bytes32 recordHash, address[] calldata makers, address claimSigner) external {
+        _register(_msgSender(), id, recordHash, makers, claimSigner);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function appendEvent(bytes32 id, EventKind kind, bytes32 recordHash) external {
+        _appendEvent(_msgSender(), id, kind, recordHash);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function handoff(bytes32 id, address to, bytes32 recordHash, Authorization calldata receiverAuth) external {
+        address from = _msgSender();
+        bytes32 digest = _handoffDigest(id, from, to, recordHash, receiverAuth);
+        bytes memory err = _authorizationError(to, digest, receiverAuth);
+        if (err.length != 0) _revertWith(err);
+        _useNonce(to);
+        _handoff(from, id, to, recordHash);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function flag(bytes32 id, bytes32 recordHash) external {
+        _flag(_msgSender(), id, recordHash);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function unflag(bytes32 id, bytes32 recordHash) external {
+        _unflag(_msgSender(), id, recordHash);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function revoke(bytes32 id, bytes32 recordHash) external {
+        _revoke(_msgSender(), id, recordHash);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function claim(bytes32 id, address owner) external {
+        _claim(_msgSender(), id, owner);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Relayed form
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IProvenanceRegistry
+    function execute(SignedAction calldata action) external {
+        bytes memory err = _authenticationError(action);
+        if (err.length != 0) _revertWith(err);
+        _consumeNonces(action);
+        _apply(action);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function executeBatch(SignedAction[] calldata actions) external returns (bool[] memory succeeded) {
+        uint256 count = actions.length;
+        succeeded = new bool[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            SignedAction calldata action = actions[i];
+            bytes memory err = _authenticationError(action);
+            if (err.length != 0) {
+                emit ActionFailed(i, action.signer, action.auth.nonce, false, err);
+                continue;
+            }
+            _consumeNonces(action);
+            try this.applyAuthenticated(action) {
+                succeeded[i] = true;
+                emit ActionSucceeded(i);
+            } catch (bytes memory reason) {
+                // Every rule failure carries a custom error; empty data means the call ran out of gas.
+                if (reason.length == 0) revert ProvenanceRegistryInsufficientGas(i);
+                emit ActionFailed(i, action.signer, action.auth.nonce, true, reason);
+            }
+        }
+    }
+
+    /**
+     * @notice Runs an already authenticated action. Only the registry itself may call it: {executeBatch} does, so
+     * that a failing action reverts alone.
+     * @dev Requirements: `msg.sender` is this contract.
+     * @param action the authenticated action
+     */
+    function applyAuthenticated(SignedAction calldata action) external {
+        if (msg.sender != address(this)) revert ProvenanceRegistryUnauthorizedCaller(msg.sender);
+        _apply(action);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Reads
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IProvenanceRegistry
+    function piece(bytes32 id) external view returns (PieceView memory state) {
+        Piece storage p = _pieces[id];
+        bool claimed = p.claimedAt != 0;
+        state = PieceView({
+            status: p.status,
+            statusBeforeFlag: p.statusBeforeFlag,
+            custodian: p.custodian,
+            artisan: _artisanOf(p),
+            claimSigner: claimed ? address(0) : p.claimant,
+            owner: claimed ? p.claimant : address(0),
+            eventCount: p.eventCount,
+            claimedAt: p.claimedAt,
+            head: p.head
+        });
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function nonces(address signer) public view override(IProvenanceRegistry, Nonces) returns (uint256 nonce) {
+        return super.nonces(signer);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function pieceId(string calldata code) external pure returns (bytes32 id) {
+        return keccak256(bytes(code));
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function actionDigests(
+        SignedAction calldata action
+    ) external view returns (bytes32 signerDigest, bytes32 receiverDigest) {
+        signerDigest = _signerDigest(action);
+        if (action.action == ActionType.Handoff) {
+            receiverDigest = _handoffDigest(
+                action.id,
+                action.signer,
+                action.account,
+                action.recordHash,
+                action.receiverAuth
+            );
+        }
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function DOMAIN_SEPARATOR() external view returns (bytes32 separator) { // solhint-disable-line func-name-mixedcase
+        return _domainSeparatorV4();
+    }
+
+    /**
+     * @notice ERC-165: also reports {IProvenanceRegistry}.
+     * @param interfaceId the interface id
+     * @return supported whether the registry implements it
+     */
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool supported) {
+        return interfaceId == type(IProvenanceRegistry).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Rules (one internal path per action, shared by both forms)
+    // ------------------------------------------------------------------------------------------------------------
+
+    function _register(
+        address artisan,
+        bytes32 id,
+        bytes32 recordHash,
+        address[] calldata makers,
+        address claimSigner
+    ) private {
+        if (id == bytes32(0)) revert ProvenanceRegistryInvalidId(id);
+        Piece storage p = _pieces[id];
+        if (p.status != PieceStatus.None) revert ProvenanceRegistryPieceExists(id);
+        _requireRole(ARTISAN_ROLE, artisan);
+        uint256 count = makers.length;
+        if (count == 0 || count > MAX_MAKERS) revert ProvenanceRegistryInvalidMakerCount(count);
+        address previous = address(0);
+        for (uint256 i = 0; i < count; ++i) {
+            address maker = makers[i];
+            // solhint-disable-next-line gas-strict-inequalities
+            if (maker <= previous) revert ProvenanceRegistryMakersNotSorted(i);
+            _requireRole(ARTISAN_ROLE, maker);
+            previous = maker;
+        }
+        if (claimSigner == address(0)) revert ProvenanceRegistryInvalidClaimSigner(claimSigner);
+
+        p.custodian = artisan;
+        p.status = PieceStatus.Active;
+        p.claimant = claimSigner;
+        (, bytes32 head) = _record(
+            p,
+            id,
+            EventKind.Registration,
+            artisan,
+            claimSigner,
+            recordHash,
+            keccak256(abi.encodePacked(makers))
+        );
+        emit PieceRegistered(id, artisan, claimSigner, makers, recordHash, head);
+    }
+
+    function _appendEvent(address actor, bytes32 id, EventKind kind, bytes32 recordHash) private {
+        Piece storage p = _existing(id);
+        if (kind == EventKind.Registration || kind > EventKind.Note) revert ProvenanceRegistryInvalidEventKind(kind);
+        PieceStatus status = p.status;
+        if (kind == EventKind.Certification) {
+            _requireRole(CERTIFIER_ROLE, actor);
+        } else if (kind == EventKind.PaymentConfirmed) {
+            address artisan = _artisanOf(p);
+            if (actor != artisan) revert ProvenanceRegistryNotArtisan(id, actor, artisan);
+            _requireRole(ARTISAN_ROLE, actor);
+        } else if (kind == EventKind.Note) {
+            if (!_isParty(p, actor)) revert ProvenanceRegistryNotPieceParty(id, actor);
+        } else {
+            // Processing, Shipping, Export, Sale: custody-side steps.
+            _requireCustodian(p, id, actor);
+            if (status == PieceStatus.Flagged || (kind == EventKind.Sale && status != PieceStatus.Active)) {
+                revert ProvenanceRegistryInvalidStatus(id, status);
+            }
+        }
+        if (status == PieceStatus.Revoked) revert ProvenanceRegistryInvalidStatus(id, status);
+        if (kind == EventKind.Sale) p.status = PieceStatus.Sold;
+
+        (uint256 seq, bytes32 head) = _record(p, id, kind, actor, address(0), recordHash, bytes32(0));
+        emit EventAppended(id, kind, actor, seq, recordHash, head);
+    }
+
+    function _handoff(address from, bytes32 id, address to, bytes32 recordHash) private {
+        Piece storage p = _existing(id);
+        _requireCustodian(p, id, from);
+        _requireLive(p, id);
+        if (to == from) revert ProvenanceRegistryInvalidReceiver(id, to);
+        _requireRole(HANDLER_ROLE, to);
+
+        if (!p.handedOff) {
+            p.handedOff = true;
+            p.artisan = from;
+        }
+        p.custodian = to;
+        (uint256 seq, bytes32 head) = _record(p, id, EventKind.Handoff, from, to, recordHash, bytes32(0));
+        emit CustodyTransferred(id, from, to, seq, recordHash, head);
+    }
+
+    function _flag(address actor, bytes32 id, bytes32 recordHash) private {
+        Piece storage p = _existing(id);
+        _requireStatusAuthority(actor);
+        PieceStatus previous = _requireLive(p, id);
+        p.statusBeforeFlag = previous;
+        _changeStatus(p, id, actor, EventKind.Flag, previous, PieceStatus.Flagged, recordHash);
+    }
+
+    function _unflag(address actor, bytes32 id, bytes32 recordHash) private {
+        Piece storage p = _existing(id);
+        _requireStatusAuthority(actor);
+        PieceStatus previous = p.status;
+        if (previous != PieceStatus.Flagged) revert ProvenanceRegistryInvalidStatus(id, previous);
+        _changeStatus(p, id, actor, EventKind.Unflag, previous, p.statusBeforeFlag, recordHash);
+    }
+
+    function _revoke(address actor, bytes32 id, bytes32 recordHash) private {
+        Piece storage p = _existing(id);
+        _requireStatusAuthority(actor);
+        PieceStatus previous = p.status;
+        if (previous == PieceStatus.Revoked) revert ProvenanceRegistryInvalidStatus(id, previous);
+        _changeStatus(p, id, actor, EventKind.Revocation, previous, PieceStatus.Revoked, recordHash);
+    }
+
+    function _claim(address signer, bytes32 id, address owner) private {
+        Piece storage p = _existing(id);
+        if (p.claimedAt != 0) revert ProvenanceRegistryAlreadyClaimed(id, p.claimant);
+        PieceStatus status = p.status;
+        if (status != PieceStatus.Active && status != PieceStatus.Sold) {
+            revert ProvenanceRegistryInvalidStatus(id, status);
+        }
+        if (signer != p.claimant) revert ProvenanceRegistryNotClaimSigner(id, signer);
+        if (owner == address(0)) revert ProvenanceRegistryInvalidOwner(owner);
+
+        p.status = PieceStatus.Claimed;
+        p.claimedAt = uint40(block.timestamp);
+        p.claimant = owner;
+        (uint256 seq, bytes32 head) = _record(p, id, EventKind.Claim, signer, owner, bytes32(0), bytes32(0));
+        emit PieceClaimed(id, owner, signer, seq, head);
+    }
+
+    function _changeStatus(
+        Piece storage p,
+        bytes32 id,
+        address actor,
+        EventKind kind,
+        PieceStatus previous,
+        PieceStatus status,
+        bytes32 recordHash
+    ) private {
+        p.status = status;
+        (uint256 seq, bytes32 head) = _record(p, id, kind, actor, address(0), recordHash, bytes32(0));
+        emit StatusChanged(id, actor, kind, previous, status, seq, recordHash, head);
+    }
+
+    /// @dev The one place history grows: next sequence number and the hash-chain fold (see the interface).
+    function _record(
+        Piece storage p,
+        bytes32 id,
+        EventKind kind,
+        address actor,
+        address counterparty,
+        bytes32 recordHash,
+        bytes32 makersHash
+    ) private returns (uint256 seq, bytes32 head) {
+        uint32 next = p.eventCount + 1;
+        p.eventCount = next;
+        seq = next;
+        head = keccak256(abi.encode(p.head, id, seq, kind, actor, counterparty, recordHash, makersHash));
+        p.head = head;
+    }
+
+    function _apply(SignedAction calldata action) private {
+        ActionType kind = action.action;
+        if (kind == ActionType.Register) {
+            _register(action.signer, action.id, action.recordHash, action.makers, action.account);
+        } else if (kind == ActionType.AppendEvent) {
+            _appendEvent(action.signer, action.id, action.kind, action.recordHash);
+        } else if (kind == ActionType.Handoff) {
+            _handoff(action.signer, action.id, action.account, action.recordHash);
+        } else if (kind == ActionType.Flag) {
+            _flag(action.signer, action.id, action.recordHash);
+        } else if (kind == ActionType.Unflag) {
+            _unflag(action.signer, action.id, action.recordHash);
+        } else if (kind == ActionType.Revoke) {
+            _revoke(action.signer, action.id, action.recordHash);
+        } else {
+            _claim(action.signer, action.id, action.account);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Authorisation helpers
+    // ------------------------------------------------------------------------------------------------------------
+
+    function _existing(bytes32 id) private view returns (Piece storage p) {
+        p = _pieces[id];
+        if (p.status == PieceStatus.None) revert ProvenanceRegistryUnknownPiece(id);
+    }
+
+    function _requireRole(bytes32 role, address account) private view {
+        if (!hasRole(role, account)) revert ProvenanceRegistryMissingRole(account, role);
+    }
+
+    /// @dev The custodian must still hold its custody role: ARTISAN_ROLE before the first handoff, HANDLER_ROLE after.
+    function _requireCustodian(Piece storage p, bytes32 id, address actor) private view {
+        address custodian = p.custodian;
+        if (actor != custodian) revert ProvenanceRegistryNotCustodian(id, actor, custodian);
+        _requireRole(p.handedOff ? HANDLER_ROLE : ARTISAN_ROLE, actor);
+    }
+
+    function _requireLive(Piece storage p, bytes32 id) private view returns (PieceStatus status) {
+        status = p.status;
+        if (status != PieceStatus.Active && status != PieceStatus.Sold && status != PieceStatus.Claimed) {
+            revert ProvenanceRegistryInvalidStatus(id, status);
+        }
+    }
+
+    function _requireStatusAuthority(address actor) private view {
+        if (!hasRole(CERTIFIER_ROLE, actor) && !hasRole(DEFAULT_ADMIN_ROLE, actor)) {
+            revert ProvenanceRegistryMissingRole(actor, CERTIFIER_ROLE);
+        }
+    }
+
+    function _isParty(Piece storage p, address actor) private view returns (bool) {
+        if (actor == p.custodian) return hasRole(p.handedOff ? HANDLER_ROLE : ARTISAN_ROLE, actor);
+        if (hasRole(CERTIFIER_ROLE, actor)) return true;
+        return actor == _artisanOf(p) && hasRole(ARTISAN_ROLE, actor);
+    }
+
+    function _artisanOf(Piece storage p) private view returns (address) {
+        return p.handedOff ? p.artisan : p.custodian;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Signatures
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev Empty if the action's signature(s) are valid now; otherwise the encoded custom error. Never reverts.
+    function _authenticationError(SignedAction calldata action) private view returns (bytes memory err) {
+        err = _authorizationError(action.signer, _signerDigest(action), action.auth);
+        if (err.length == 0 && action.action == ActionType.Handoff) {
+            bytes32 digest = _handoffDigest(
+                action.id,
+                action.signer,
+                action.account,
+                action.recordHash,
+                action.receiverAuth
+            );
+            err = _authorizationError(action.account, digest, action.receiverAuth);
+        }
+    }
+
+    function _consumeNonces(SignedAction calldata action) private {
+        _useNonce(action.signer);
+        if (action.action == ActionType.Handoff) _useNonce(action.account);
+    }
+
+    function _authorizationError(
+        address signer,
+        bytes32 digest,
+        Authorization calldata auth
+    ) private view returns (bytes memory) {
+        // solhint-disable-next-line not-rely-on-time
+        if (block.timestamp > auth.deadline) {
+            return abi.encodeWithSelector(ProvenanceRegistryExpiredSignature.selector, signer, auth.deadline);
+        }
+        uint256 current = nonces(signer);
+        if (auth.nonce != current) {
+            return abi.encodeWithSelector(ProvenanceRegistryInvalidNonce.selector, signer, current, auth.nonce);
+        }
+        (address recovered, ECDSA.RecoverError recoverError, ) = ECDSA.tryRecoverCalldata(digest, auth.signature);
+        if (recoverError != ECDSA.RecoverError.NoError || recovered != signer) {
+            return abi.encodeWithSelector(ProvenanceRegistryInvalidSignature.selector, signer, recovered);
+        }
+        return "";
+    }
+
+    function _signerDigest(SignedAction calldata action) private view returns (bytes32) {
+        ActionType kind = action.action;
+        Authorization calldata auth = action.auth;
+        bytes32 structHash;
+        if (kind == ActionType.Register) {
+            structHash = keccak256(
+                abi.encode(
+                    REGISTER_TYPEHASH,
+                    action.id,
+                    action.recordHash,
+                    keccak256(abi.encodePacked(action.makers)),
+                    action.account,
+                    auth.nonce,
+                    auth.deadline
+                )
+            );
+        } else if (kind == ActionType.AppendEvent) {
+            structHash = keccak256(
+                abi.encode(APPEND_EVENT_TYPEHASH, action.id, action.kind, action.recordHash, auth.nonce, auth.deadline)
+            );
+        } else if (kind == ActionType.Handoff) {
+            return _handoffDigest(action.id, action.signer, action.account, action.recordHash, auth);
+        } else if (kind == ActionType.Claim) {
+            structHash = keccak256(abi.encode(CLAIM_TYPEHASH, action.id, action.account, auth.nonce, auth.deadline));
+        } else {
+            bytes32 typeHash = kind == ActionType.Flag
+                ? FLAG_TYPEHASH
+                : (kind == ActionType.Unflag ? UNFLAG_TYPEHASH : REVOKE_TYPEHASH);
+            structHash = keccak256(abi.encode(typeHash, action.id, action.recordHash, auth.nonce, auth.deadline));
+        }
+        return _hashTypedDataV4(structHash);
+    }
+
+    function _handoffDigest(
+        bytes32 id,
+        address from,
+        address to,
+        bytes32 recordHash,
+        Authorization calldata auth
+    ) private view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(HANDOFF_TYPEHASH, id, from, to, recordHash, auth.nonce, auth.deadline))
+        );
+    }
+
+    function _revertWith(bytes memory err) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            revert(add(err, 0x20), mload(err))
+        }
+    }
+}
