@@ -3,6 +3,7 @@ using Provenance.Api.Chain;
 using Provenance.Api.Data;
 using Provenance.Api.Health;
 using Provenance.Api.Hosting;
+using Provenance.Api.Operations;
 using Provenance.Api.Records;
 using Provenance.Api.Security;
 
@@ -13,6 +14,7 @@ builder.AddData();
 builder.AddSecurity();
 builder.AddRecords();
 builder.AddChain();
+builder.AddPieces();
 
 var app = builder.Build();
 app.UseApiDefaults();
@@ -22,6 +24,7 @@ app.MapApiDocs();
 app.MapHealth();
 app.MapActors();
 app.MapPhotos();
+app.MapPieces();
 app.Run();
 
 /// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>

@@ -54,7 +54,7 @@ public sealed class ActorStore(Db db, CustodialKeys custodialKeys, IEnumerable<I
     /// <summary>Creates an actor inside the caller's transaction.</summary>
     public async Task<ActorCreated> CreateAsync(
         SqliteConnection c, IDbTransaction tx, string kind, string name, JsonElement profile, string? ownAddress,
-        CancellationToken ct)
+        CancellationToken ct, byte[]? custodialKey = null)
     {
         var id = NewId(kind);
         string address;
@@ -63,7 +63,7 @@ public sealed class ActorStore(Db db, CustodialKeys custodialKeys, IEnumerable<I
             await c.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO actors(id, kind, name, address, custodial, profile_json, created_at) VALUES (@id, @kind, @name, @address, 1, @profile, @at)",
                 new { id, kind, name, address = "pending:" + id, profile = profile.GetRawText(), at = Now() }, tx, cancellationToken: ct));
-            address = await custodialKeys.CreateAsync(c, tx, id, ct);
+            address = await custodialKeys.CreateAsync(c, tx, id, ct, custodialKey);
             await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE actors SET address = @address WHERE id = @id", new { id, address }, tx, cancellationToken: ct));
         }

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Options;
+using Provenance.Api.Actors;
+using Provenance.Api.Indexing;
+using Provenance.Ethereum.Eth;
 using Provenance.Api.Health;
 using Provenance.Ethereum.JsonRpc;
 
@@ -37,7 +40,16 @@ public static class ChainExtensions
                 Endpoint = new Uri(options.RpcUrl), RequestTimeout = TimeSpan.FromSeconds(15),
             });
         });
+        builder.Services.AddSingleton(sp => new EthClient(sp.GetRequiredService<IJsonRpcClient>()));
         builder.Services.AddSingleton<IChainHealthProbe, ChainHealthProbe>();
+        builder.Services.AddSingleton<IRegistryCodec, RegistryCodec>();
+        builder.Services.AddSingleton<IRegistryChain, RegistryChain>();
+        builder.Services.AddSingleton<ISignerFactory, EthSignerFactory>();
+        builder.Services.AddSingleton<IActorOnboardingHook, RoleGrantHook>();
+        builder.Services.AddSingleton<RelayerSignal>();
+        builder.Services.AddSingleton<RelayerAccount>();
+        builder.Services.AddHostedService<Relayer>();
+        builder.Services.AddHostedService<Indexer>();
         return builder;
     }
 }

@@ -15,7 +15,7 @@ public static class Migrations
         (1, "actors, keys, records, pieces, operations", """
             CREATE TABLE actors (
                 id            TEXT PRIMARY KEY,
-                kind          TEXT NOT NULL CHECK (kind IN ('admin','artisan','handler','certifier')),
+                kind          TEXT NOT NULL CHECK (kind IN ('admin','artisan','handler','certifier','owner')),
                 name          TEXT NOT NULL,
                 address       TEXT NOT NULL UNIQUE,
                 custodial     INTEGER NOT NULL,
@@ -68,13 +68,14 @@ public static class Migrations
             CREATE TABLE operations (
                 id            TEXT PRIMARY KEY,
                 kind          TEXT NOT NULL,
-                actor_id      TEXT NOT NULL REFERENCES actors(id),
+                actor_id      TEXT REFERENCES actors(id),
                 piece_code    TEXT,
                 status        TEXT NOT NULL CHECK (status IN ('pending','submitted','confirmed','failed')),
-                signer        TEXT NOT NULL,
-                signer_nonce  INTEGER NOT NULL,
-                call_data     BLOB NOT NULL,
-                batch_tx_id   INTEGER REFERENCES chain_txs(id),
+                signer        TEXT,
+                receiver      TEXT,
+                action_json   TEXT NOT NULL,
+                chain_tx_id   INTEGER REFERENCES chain_txs(id),
+                batch_index   INTEGER,
                 tx_hash       TEXT,
                 block_number  INTEGER,
                 block_hash    TEXT,
@@ -85,6 +86,8 @@ public static class Migrations
             );
             CREATE INDEX operations_pending ON operations(status, created_at);
             CREATE INDEX operations_piece ON operations(piece_code);
+            CREATE INDEX operations_signer ON operations(signer);
+            CREATE INDEX operations_receiver ON operations(receiver);
             CREATE TABLE records (
                 hash          TEXT NOT NULL,
                 piece_code    TEXT NOT NULL REFERENCES pieces(code),
@@ -97,6 +100,18 @@ public static class Migrations
                 PRIMARY KEY (piece_code, seq)
             );
             CREATE INDEX records_hash ON records(hash);
+            CREATE TABLE handoffs (
+                id            TEXT PRIMARY KEY,
+                piece_code    TEXT NOT NULL REFERENCES pieces(code),
+                from_actor    TEXT NOT NULL REFERENCES actors(id),
+                to_actor      TEXT NOT NULL REFERENCES actors(id),
+                record_json   TEXT NOT NULL,
+                record_hash   TEXT NOT NULL,
+                status        TEXT NOT NULL CHECK (status IN ('proposed','accepted','cancelled')),
+                operation_id  TEXT REFERENCES operations(id),
+                created_at    TEXT NOT NULL
+            );
+            CREATE INDEX handoffs_to ON handoffs(to_actor, status);
             CREATE TABLE signer_nonces (
                 address       TEXT PRIMARY KEY,
                 next_nonce    INTEGER NOT NULL
@@ -107,7 +122,7 @@ public static class Migrations
                 nonce         INTEGER NOT NULL,
                 tx_hash       TEXT NOT NULL,
                 raw_tx        BLOB NOT NULL,
-                status        TEXT NOT NULL CHECK (status IN ('sent','mined','failed','replaced')),
+                status        TEXT NOT NULL CHECK (status IN ('signed','sent','mined','failed','replaced')),
                 block_number  INTEGER,
                 created_at    TEXT NOT NULL
             );
@@ -136,12 +151,28 @@ public static class Migrations
                 tx_hash       TEXT NOT NULL,
                 piece_id      TEXT,
                 name          TEXT NOT NULL,
+                kind          TEXT,
+                seq           INTEGER,
                 actor         TEXT,
+                counterparty  TEXT,
                 record_hash   TEXT,
                 args_json     TEXT NOT NULL,
                 PRIMARY KEY (block_number, log_index)
             );
             CREATE INDEX chain_events_piece ON chain_events(piece_id);
+            CREATE INDEX chain_events_tx ON chain_events(tx_hash);
+            CREATE TABLE piece_state (
+                piece_id      TEXT PRIMARY KEY,
+                status        TEXT NOT NULL,
+                custodian     TEXT NOT NULL,
+                artisan       TEXT NOT NULL,
+                owner         TEXT,
+                claimed_at    INTEGER,
+                event_count   INTEGER NOT NULL,
+                head          TEXT NOT NULL,
+                block_number  INTEGER NOT NULL
+            );
+            CREATE INDEX piece_state_custodian ON piece_state(lower(custodian));
             """),
     ];
 

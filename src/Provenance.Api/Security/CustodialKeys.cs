@@ -12,9 +12,10 @@ namespace Provenance.Api.Security;
 public sealed class CustodialKeys(Db db, KeyVault vault)
 {
     /// <summary>Creates a custodial key for <paramref name="actorId"/> in the caller's transaction; returns its address.</summary>
-    public async Task<string> CreateAsync(SqliteConnection c, IDbTransaction tx, string actorId, CancellationToken ct)
+    public async Task<string> CreateAsync(
+        SqliteConnection c, IDbTransaction tx, string actorId, CancellationToken ct, byte[]? privateKey = null)
     {
-        var key = KeyMaterial.NewPrivateKey();
+        var key = privateKey ?? KeyMaterial.NewPrivateKey();
         try
         {
             var address = KeyMaterial.AddressOf(key);
