@@ -551,7 +551,7 @@ public static class AbiCodec
                 {
                     var offset = ReadLength(head, "offset");
                     var target = (long)start + offset;
-                    if (target >= _data.Length)
+                    if (target > _data.Length)
                     {
                         throw new AbiException($"Offset {offset} at {head} points past the end of the data ({_data.Length} bytes).");
                     }

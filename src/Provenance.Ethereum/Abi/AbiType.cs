@@ -392,8 +392,9 @@ internal sealed class AbiTypeParser(string text)
             }
 
             _position++;
+            SkipSpace();
             var start = _position;
-            while (char.IsAsciiDigit(Peek()))
+            while (_position < text.Length && char.IsAsciiDigit(text[_position]))
             {
                 _position++;
             }

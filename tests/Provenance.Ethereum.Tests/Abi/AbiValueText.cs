@@ -44,6 +44,7 @@ internal static class AbiValueText
     {
         null => "null",
         BigInteger b => b.ToString(CultureInfo.InvariantCulture),
+        ulong or long or uint or int or ushort or short or byte or sbyte => Convert.ToString(value, CultureInfo.InvariantCulture)!,
         bool b => b ? "true" : "false",
         Address a => a.ToLowerHex(),
         byte[] bytes => HexConvert.ToHex(bytes),
