@@ -419,7 +419,8 @@ interface IProvenanceRegistry {
     /**
      * @notice Runs one signed action; reverts with the action's error on any failure (nothing is consumed).
      * @dev Requirements: `block.timestamp <= auth.deadline`; `auth.nonce == nonces(signer)`; `auth.signature` is
-     * `signer`'s signature of the action's typed data (for a Handoff the same for `receiverAuth` and `account`);
+     * `signer`'s signature of the action's typed data (for a Handoff the same for `receiverAuth` and `account`,
+     * unless `account` is the signer itself - a handoff that then fails with {ProvenanceRegistryInvalidReceiver});
      * then the direct form's requirements with `signer` as the actor.
      *
      * Emits the direct form's event.

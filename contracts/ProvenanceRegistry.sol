@@ -109,10 +109,12 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
     /// @inheritdoc IProvenanceRegistry
     function handoff(bytes32 id, address to, bytes32 recordHash, Authorization calldata receiverAuth) external {
         address from = _msgSender();
-        bytes32 digest = _handoffDigest(id, from, to, recordHash, receiverAuth);
-        bytes memory err = _authorizationError(to, digest, receiverAuth);
-        if (err.length != 0) _revertWith(err);
-        _useNonce(to);
+        if (to != from) {
+            bytes32 digest = _handoffDigest(id, from, to, recordHash, receiverAuth);
+            bytes memory err = _authorizationError(to, digest, receiverAuth);
+            if (err.length != 0) _revertWith(err);
+            _useNonce(to);
+        }
         _handoff(from, id, to, recordHash);
     }
 
@@ -468,7 +470,7 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
     /// @dev Empty if the action's signature(s) are valid now; otherwise the encoded custom error. Never reverts.
     function _authenticationError(SignedAction calldata action) private view returns (bytes memory err) {
         err = _authorizationError(action.signer, _signerDigest(action), action.auth);
-        if (err.length == 0 && action.action == ActionType.Handoff) {
+        if (err.length == 0 && _needsReceiverAuth(action)) {
             bytes32 digest = _handoffDigest(
                 action.id,
                 action.signer,
@@ -482,7 +484,13 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
 
     function _consumeNonces(SignedAction calldata action) private {
         _useNonce(action.signer);
-        if (action.action == ActionType.Handoff) _useNonce(action.account);
+        if (_needsReceiverAuth(action)) _useNonce(action.account);
+    }
+
+    /// @dev A handoff needs the receiver's own authorisation, unless the receiver is the signer (which then fails
+    /// on the rules with {ProvenanceRegistryInvalidReceiver}).
+    function _needsReceiverAuth(SignedAction calldata action) private pure returns (bool) {
+        return action.action == ActionType.Handoff && action.account != action.signer;
     }
 
     function _authorizationError(
