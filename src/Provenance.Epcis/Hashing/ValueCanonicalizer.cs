@@ -69,21 +69,10 @@ internal static partial class ValueCanonicalizer
         }
 
         int Part(string name) => int.Parse(m.Groups[name].Value, CultureInfo.InvariantCulture);
-        DateTime local;
-        try
-        {
-            local = new DateTime(Part("y"), Part("mo"), Part("d"), Part("h"), Part("mi"), Part("s"), DateTimeKind.Unspecified);
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            return null;
-        }
 
         // Python keeps microseconds (six digits, further digits dropped), then rounds them to milliseconds half-even.
-        var fraction = (m.Groups["f"].Value + "000000")[..6];
-        var micros = int.Parse(fraction, CultureInfo.InvariantCulture);
+        var micros = int.Parse((m.Groups["f"].Value + "000000")[..6], CultureInfo.InvariantCulture);
         var millis = (long)Math.Round(micros / 1000m, MidpointRounding.ToEven);
-
         var offset = TimeSpan.Zero;
         if (m.Groups["oh"].Success)
         {
@@ -94,7 +83,17 @@ internal static partial class ValueCanonicalizer
             }
         }
 
-        var utc = local.AddMilliseconds(millis) - offset;
+        DateTime utc;
+        try
+        {
+            var local = new DateTime(Part("y"), Part("mo"), Part("d"), Part("h"), Part("mi"), Part("s"), DateTimeKind.Unspecified);
+            utc = local.AddMilliseconds(millis) - offset;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null; // no such date, or outside years 1-9999 once in UTC
+        }
+
         return utc.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", CultureInfo.InvariantCulture);
     }
 
