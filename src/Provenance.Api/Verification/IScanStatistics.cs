@@ -12,6 +12,9 @@ public interface IScanStatistics
 
     /// <summary>Pieces currently marked "suspected copy", most recent first.</summary>
     Task<IReadOnlyList<SuspectedCopyMark>> ListSuspectedAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Removes a piece's mark after an auditor checked it (false when it had none).</summary>
+    Task<bool> ClearSuspectedAsync(string code, CancellationToken cancellationToken);
 }
 
 /// <summary>How often and from how many distinct clients and places a piece's page was opened.</summary>
