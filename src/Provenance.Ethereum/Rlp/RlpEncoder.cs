@@ -90,9 +90,11 @@ public static class RlpEncoder
     {
         RlpString { Value.Length: 1 } s when s.Value.Span[0] < 0x80 => 1,
         RlpString s => PrefixLength(s.Value.Length) + s.Value.Length,
-        RlpList list => PrefixLength(PayloadLength(list)) + PayloadLength(list),
+        RlpList list => ListLength(PayloadLength(list)),
         _ => throw new ArgumentException($"Unknown RLP item {item.GetType().Name}.", nameof(item)),
     };
+
+    private static int ListLength(int payload) => PrefixLength(payload) + payload;
 
     private static int PayloadLength(RlpList list)
     {
