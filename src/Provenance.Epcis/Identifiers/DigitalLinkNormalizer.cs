@@ -138,7 +138,7 @@ public static partial class DigitalLinkNormalizer
             return match.Success && scheme.Convert(match) is { } path ? CanonicalHost + path : null;
         }
 
-        return DigitalLinkCandidate().IsMatch(uri) ? NormalizeDigitalLink(uri) : null;
+        return IsDigitalLinkCandidate(uri) ? NormalizeDigitalLink(uri) : null;
     }
 
     private static string? NormalizeDigitalLink(string uri)
@@ -239,8 +239,26 @@ public static partial class DigitalLinkNormalizer
         return sb.ToString();
     }
 
-    [GeneratedRegex(@"^https?://[^/?#]*[^?#]*?/(?:01|gtin|8006|itip|8010|cpid|414|gln|417|party|8017|gsrnp|8018|gsrn|255|gcn|00|sscc|253|gdti|401|ginc|402|gsin|8003|grai|8004|giai)/\d{4}[^/]+")]
-    private static partial Regex DigitalLinkCandidate();
+    // An http(s) URI whose path (before any query or fragment) has a primary-key segment: /01/ or /gtin/ … followed
+    // by a value of at least four digits and more. Written without a leading ".*" so that matching stays linear.
+    private static bool IsDigitalLinkCandidate(string uri)
+    {
+        var authority = uri.StartsWith("https://", StringComparison.Ordinal) ? 8
+            : uri.StartsWith("http://", StringComparison.Ordinal) ? 7
+            : -1;
+        if (authority < 0)
+        {
+            return false;
+        }
+
+        var end = uri.AsSpan(authority).IndexOfAny('?', '#');
+        var path = end < 0 ? uri[authority..] : uri.Substring(authority, end);
+        var slash = path.IndexOf('/');
+        return slash >= 0 && PrimaryKeySegment().IsMatch(path[slash..]);
+    }
+
+    [GeneratedRegex(@"/(?:01|gtin|8006|itip|8010|cpid|414|gln|417|party|8017|gsrnp|8018|gsrn|255|gcn|00|sscc|253|gdti|401|ginc|402|gsin|8003|grai|8004|giai)/\d{4}[^/]")]
+    private static partial Regex PrimaryKeySegment();
 
     [GeneratedRegex(@"^https://id\.gs1\.org/(?:01|8006|8010|414|417|8017|8018|255|00|253|401|402|8003|8004)/\d{4}[^/]+")]
     private static partial Regex OnCanonicalHost();
