@@ -25,67 +25,71 @@ public static partial class DigitalLinkNormalizer
     // A character a canonical Digital Link value may hold (what the reference implementation accepts).
     private const string V = @"[\x22\x27\x2D\x2E\x30-\x39\x3B-\x3F\x41-\x5A\x5F\x61-\x7A]";
 
-    private static readonly (Regex Pattern, Func<Match, string?> Convert)[] EpcSchemes =
+    private static readonly (string Prefix, Regex Pattern, Func<Match, string?> Convert)[] EpcSchemeTable =
     [
-        (new($@"^urn:epc:id:sgtin:(?<gcp>\d{{6,12}})\.(?<ref>\d{{1,7}})\.(?<ser>{X}{{1,20}})$"),
+        Scheme("urn:epc:id:sgtin:", $@"(?<gcp>\d{{6,12}})\.(?<ref>\d{{1,7}})\.(?<ser>{X}{{1,20}})",
             m => Gtin(m, 13) is { } gtin ? $"/01/{gtin}/21/{Encode(m.Groups["ser"].Value)}" : null),
-        (new(@"^urn:epc:id:sscc:(?<gcp>\d{6,12})\.(?<ref>\d{5,11})$"),
+        Scheme("urn:epc:id:sscc:", @"(?<gcp>\d{6,12})\.(?<ref>\d{5,11})",
             m => Key(m, 17, extensionDigitFirst: true) is { } sscc ? $"/00/{sscc}" : null),
-        (new($@"^urn:epc:id:sgln:(?<gcp>\d{{6,12}})\.(?<ref>\d{{0,6}})\.(?<ext>{X}{{1,20}})$"),
+        Scheme("urn:epc:id:sgln:", $@"(?<gcp>\d{{6,12}})\.(?<ref>\d{{0,6}})\.(?<ext>{X}{{1,20}})",
             m => Key(m, 12) is { } gln
                 ? m.Groups["ext"].Value == "0" ? $"/414/{gln}" : $"/414/{gln}/254/{Encode(m.Groups["ext"].Value)}"
                 : null),
-        (new($@"^urn:epc:id:grai:(?<gcp>\d{{6,12}})\.(?<ref>\d{{0,6}})\.(?<ser>{X}{{1,16}})$"),
+        Scheme("urn:epc:id:grai:", $@"(?<gcp>\d{{6,12}})\.(?<ref>\d{{0,6}})\.(?<ser>{X}{{1,16}})",
             m => Key(m, 12, prefix: "0") is { } grai ? $"/8003/{grai}{Encode(m.Groups["ser"].Value)}" : null),
-        (new($@"^urn:epc:id:giai:(?<gcp>\d{{6,12}})\.(?<ref>{X}{{1,24}})$"),
+        Scheme("urn:epc:id:giai:", $@"(?<gcp>\d{{6,12}})\.(?<ref>{X}{{1,24}})",
             m => m.Groups["gcp"].Length + m.Groups["ref"].Length <= 30
                 ? $"/8004/{m.Groups["gcp"].Value}{Encode(m.Groups["ref"].Value)}"
                 : null),
-        (new(@"^urn:epc:id:gsrn:(?<gcp>\d{6,12})\.(?<ref>\d{5,11})$"),
+        Scheme("urn:epc:id:gsrn:", @"(?<gcp>\d{6,12})\.(?<ref>\d{5,11})",
             m => Key(m, 17) is { } gsrn ? $"/8018/{gsrn}" : null),
-        (new(@"^urn:epc:id:gsrnp:(?<gcp>\d{6,12})\.(?<ref>\d{5,11})$"),
+        Scheme("urn:epc:id:gsrnp:", @"(?<gcp>\d{6,12})\.(?<ref>\d{5,11})",
             m => Key(m, 17) is { } gsrnp ? $"/8017/{gsrnp}" : null),
-        (new($@"^urn:epc:id:gdti:(?<gcp>\d{{6,12}})\.(?<ref>\d{{0,6}})\.(?<ser>{X}{{0,17}})$"),
+        Scheme("urn:epc:id:gdti:", $@"(?<gcp>\d{{6,12}})\.(?<ref>\d{{0,6}})\.(?<ser>{X}{{0,17}})",
             m => Key(m, 12) is { } gdti ? $"/253/{gdti}{Encode(m.Groups["ser"].Value)}" : null),
-        (new($@"^urn:epc:id:cpi:(?<gcp>\d{{6,12}})\.(?<ref>{C}{{1,24}})\.(?<ser>\d{{1,12}})$"),
+        Scheme("urn:epc:id:cpi:", $@"(?<gcp>\d{{6,12}})\.(?<ref>{C}{{1,24}})\.(?<ser>\d{{1,12}})",
             m => m.Groups["gcp"].Length + m.Groups["ref"].Length <= 30
                 ? $"/8010/{Encode(m.Groups["gcp"].Value + m.Groups["ref"].Value)}/8011/{m.Groups["ser"].Value}"
                 : null),
-        (new(@"^urn:epc:id:sgcn:(?<gcp>\d{6,12})\.(?<ref>\d{0,6})\.(?<ser>\d{1,12})$"),
+        Scheme("urn:epc:id:sgcn:", @"(?<gcp>\d{6,12})\.(?<ref>\d{0,6})\.(?<ser>\d{1,12})",
             m => Key(m, 12) is { } gcn ? $"/255/{gcn}{m.Groups["ser"].Value}" : null),
-        (new($@"^urn:epc:id:ginc:(?<gcp>\d{{6,12}})\.(?<ref>{X}{{1,24}})$"),
+        Scheme("urn:epc:id:ginc:", $@"(?<gcp>\d{{6,12}})\.(?<ref>{X}{{1,24}})",
             m => m.Groups["gcp"].Length + m.Groups["ref"].Length <= 30
                 ? $"/401/{m.Groups["gcp"].Value}{Encode(m.Groups["ref"].Value)}"
                 : null),
-        (new(@"^urn:epc:id:gsin:(?<gcp>\d{6,12})\.(?<ref>\d{4,10})$"),
+        Scheme("urn:epc:id:gsin:", @"(?<gcp>\d{6,12})\.(?<ref>\d{4,10})",
             m => Key(m, 16) is { } gsin ? $"/402/{gsin}" : null),
-        (new($@"^urn:epc:id:itip:(?<gcp>\d{{6,12}})\.(?<ref>\d{{1,7}})\.(?<piece>\d{{2}})\.(?<total>\d{{2}})\.(?<ser>{X}{{1,20}})$"),
+        Scheme("urn:epc:id:itip:", $@"(?<gcp>\d{{6,12}})\.(?<ref>\d{{1,7}})\.(?<piece>\d{{2}})\.(?<total>\d{{2}})\.(?<ser>{X}{{1,20}})",
             m => Gtin(m, 13) is { } gtin
                 ? $"/8006/{gtin}{m.Groups["piece"].Value}{m.Groups["total"].Value}/21/{Encode(m.Groups["ser"].Value)}"
                 : null),
-        (new($@"^urn:epc:id:upui:(?<gcp>\d{{6,12}})\.(?<ref>\d{{1,7}})\.(?<ser>{X}{{1,28}})$"),
+        Scheme("urn:epc:id:upui:", $@"(?<gcp>\d{{6,12}})\.(?<ref>\d{{1,7}})\.(?<ser>{X}{{1,28}})",
             m => Gtin(m, 13) is { } gtin ? $"/01/{gtin}/235/{Encode(m.Groups["ser"].Value)}" : null),
-        (new(@"^urn:epc:id:pgln:(?<gcp>\d{6,12})\.(?<ref>\d{0,6})$"),
+        Scheme("urn:epc:id:pgln:", @"(?<gcp>\d{6,12})\.(?<ref>\d{0,6})",
             m => Key(m, 12) is { } gln ? $"/417/{gln}" : null),
-        (new($@"^urn:epc:class:lgtin:(?<gcp>\d{{6,12}})\.(?<ref>\d{{1,7}})\.(?<lot>{X}{{1,20}})$"),
+        Scheme("urn:epc:class:lgtin:", $@"(?<gcp>\d{{6,12}})\.(?<ref>\d{{1,7}})\.(?<lot>{X}{{1,20}})",
             m => Gtin(m, 13) is { } gtin ? $"/01/{gtin}/10/{Encode(m.Groups["lot"].Value)}" : null),
-        (new(@"^urn:epc:idpat:sgtin:(?<gcp>\d{6,12})\.(?<ref>\d{1,7})\.\*$"),
+        Scheme("urn:epc:idpat:sgtin:", @"(?<gcp>\d{6,12})\.(?<ref>\d{1,7})\.\*",
             m => Gtin(m, 13) is { } gtin ? $"/01/{gtin}" : null),
-        (new(@"^urn:epc:idpat:upui:(?<gcp>\d{6,12})\.(?<ref>\d{1,7})\.\*$"),
+        Scheme("urn:epc:idpat:upui:", @"(?<gcp>\d{6,12})\.(?<ref>\d{1,7})\.\*",
             m => Gtin(m, 13) is { } gtin ? $"/01/{gtin}" : null),
-        (new(@"^urn:epc:idpat:itip:(?<gcp>\d{6,12})\.(?<ref>\d{1,7})\.(?<piece>\d{2})\.(?<total>\d{2})\.\*$"),
+        Scheme("urn:epc:idpat:itip:", @"(?<gcp>\d{6,12})\.(?<ref>\d{1,7})\.(?<piece>\d{2})\.(?<total>\d{2})\.\*",
             m => Gtin(m, 13) is { } gtin ? $"/8006/{gtin}{m.Groups["piece"].Value}{m.Groups["total"].Value}" : null),
-        (new(@"^urn:epc:idpat:grai:(?<gcp>\d{6,12})\.(?<ref>\d{0,6})\.\*$"),
+        Scheme("urn:epc:idpat:grai:", @"(?<gcp>\d{6,12})\.(?<ref>\d{0,6})\.\*",
             m => Key(m, 12, prefix: "0") is { } grai ? $"/8003/{grai}" : null),
-        (new(@"^urn:epc:idpat:gdti:(?<gcp>\d{6,12})\.(?<ref>\d{0,6})\.\*$"),
+        Scheme("urn:epc:idpat:gdti:", @"(?<gcp>\d{6,12})\.(?<ref>\d{0,6})\.\*",
             m => Key(m, 12) is { } gdti ? $"/253/{gdti}" : null),
-        (new(@"^urn:epc:idpat:sgcn:(?<gcp>\d{6,12})\.(?<ref>\d{0,6})\.\*$"),
+        Scheme("urn:epc:idpat:sgcn:", @"(?<gcp>\d{6,12})\.(?<ref>\d{0,6})\.\*",
             m => Key(m, 12) is { } gcn ? $"/255/{gcn}" : null),
-        (new($@"^urn:epc:idpat:cpi:(?<gcp>\d{{6,12}})\.(?<ref>{C}{{1,24}})\.\*$"),
+        Scheme("urn:epc:idpat:cpi:", $@"(?<gcp>\d{{6,12}})\.(?<ref>{C}{{1,24}})\.\*",
             m => m.Groups["gcp"].Length + m.Groups["ref"].Length <= 30
                 ? $"/8010/{Encode(m.Groups["gcp"].Value + m.Groups["ref"].Value)}"
                 : null),
     ];
+
+    // The table by scheme prefix ("urn:epc:id:sgtin:"): one regex to try per URI.
+    private static readonly Dictionary<string, (Regex Pattern, Func<Match, string?> Convert)> EpcSchemes =
+        EpcSchemeTable.ToDictionary(s => s.Prefix, s => (s.Pattern, s.Convert), StringComparer.Ordinal);
 
     // Short names a Digital Link URI may use instead of application identifiers (GS1 Digital Link 1.x §6.1).
     private static readonly (string ShortName, string Ai)[] ShortNames =
@@ -124,19 +128,17 @@ public static partial class DigitalLinkNormalizer
         ArgumentNullException.ThrowIfNull(uri);
         if (uri.StartsWith("urn:epc:", StringComparison.Ordinal))
         {
-            foreach (var (pattern, convert) in EpcSchemes)
+            var schemeEnd = uri.IndexOf(':', uri.IndexOf(':', 8) + 1);
+            if (schemeEnd < 0 || !EpcSchemes.TryGetValue(uri[..(schemeEnd + 1)], out var scheme))
             {
-                var match = pattern.Match(uri);
-                if (match.Success)
-                {
-                    return convert(match) is { } path ? CanonicalHost + path : null;
-                }
+                return null;
             }
 
-            return null;
+            var match = scheme.Pattern.Match(uri);
+            return match.Success && scheme.Convert(match) is { } path ? CanonicalHost + path : null;
         }
 
-        return DigitalLinkCandidate().IsMatch(uri) ? NormalizeDigitalLink(uri) : null;
+        return IsDigitalLinkCandidate(uri) ? NormalizeDigitalLink(uri) : null;
     }
 
     private static string? NormalizeDigitalLink(string uri)
@@ -170,6 +172,10 @@ public static partial class DigitalLinkNormalizer
         uri = LotBeforeSerial().Replace(uri, "${key}", 1);
         return Array.Exists(CanonicalForms, form => form.IsMatch(uri)) ? uri : null;
     }
+
+    // One EPC scheme: its URI prefix, the pattern of the rest, and the Digital Link path it converts to.
+    private static (string, Regex, Func<Match, string?>) Scheme(string prefix, string body, Func<Match, string?> convert) =>
+        (prefix, new Regex("^" + Regex.Escape(prefix) + body + "$", RegexOptions.Compiled | RegexOptions.CultureInvariant), convert);
 
     private static string PadGtin(string uri)
     {
@@ -233,8 +239,26 @@ public static partial class DigitalLinkNormalizer
         return sb.ToString();
     }
 
-    [GeneratedRegex(@"^https?://[^/?#]*[^?#]*?/(?:01|gtin|8006|itip|8010|cpid|414|gln|417|party|8017|gsrnp|8018|gsrn|255|gcn|00|sscc|253|gdti|401|ginc|402|gsin|8003|grai|8004|giai)/\d{4}[^/]+")]
-    private static partial Regex DigitalLinkCandidate();
+    // An http(s) URI whose path (before any query or fragment) has a primary-key segment: /01/ or /gtin/ … followed
+    // by a value of at least four digits and more. Written without a leading ".*" so that matching stays linear.
+    private static bool IsDigitalLinkCandidate(string uri)
+    {
+        var authority = uri.StartsWith("https://", StringComparison.Ordinal) ? 8
+            : uri.StartsWith("http://", StringComparison.Ordinal) ? 7
+            : -1;
+        if (authority < 0)
+        {
+            return false;
+        }
+
+        var end = uri.AsSpan(authority).IndexOfAny('?', '#');
+        var path = end < 0 ? uri[authority..] : uri.Substring(authority, end);
+        var slash = path.IndexOf('/');
+        return slash >= 0 && PrimaryKeySegment().IsMatch(path[slash..]);
+    }
+
+    [GeneratedRegex(@"/(?:01|gtin|8006|itip|8010|cpid|414|gln|417|party|8017|gsrnp|8018|gsrn|255|gcn|00|sscc|253|gdti|401|ginc|402|gsin|8003|grai|8004|giai)/\d{4}[^/]")]
+    private static partial Regex PrimaryKeySegment();
 
     [GeneratedRegex(@"^https://id\.gs1\.org/(?:01|8006|8010|414|417|8017|8018|255|00|253|401|402|8003|8004)/\d{4}[^/]+")]
     private static partial Regex OnCanonicalHost();

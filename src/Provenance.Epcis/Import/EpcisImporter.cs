@@ -53,6 +53,11 @@ public sealed partial class EpcisImporter
                 return EpcisImportResult.Rejected(string.Empty, $"expected an EPCIS document (a JSON object), found {JsonPointer.Describe(root.ValueKind)}");
             }
 
+            if (FindUnreadableText(root, string.Empty) is { } badText)
+            {
+                return EpcisImportResult.Rejected(badText, "holds text that is not valid Unicode (invalid UTF-8 or a lone surrogate escape)");
+            }
+
             var (listPointer, eventList) = ReadHeader(root, errors);
             if (eventList is not { } list)
             {
@@ -165,6 +170,48 @@ public sealed partial class EpcisImporter
         }
 
         return (pointer, list);
+    }
+
+    // System.Text.Json checks string contents only when they are read: read every name and string once, here,
+    // so that nothing later can fail on them. Returns the pointer of the first unreadable one.
+    private static string? FindUnreadableText(JsonElement element, string pointer)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return null;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (FindUnreadableText(item, JsonPointer.Append(pointer, i++)) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        if (FindUnreadableText(member.Value, JsonPointer.Append(pointer, member.Name)) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return pointer; // a member name of this object cannot be read
+        }
     }
 
     private static void RejectDuplicates(List<EventReader.Draft> drafts, List<EpcisImportError> errors)

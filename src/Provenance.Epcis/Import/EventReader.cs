@@ -445,7 +445,13 @@ internal sealed partial class EventReader(
     {
         var expanded = prefixes.ExpandKey(key);
         var prefix = "{" + profile.VocabularyNamespace + "}";
-        return expanded.StartsWith(prefix, StringComparison.Ordinal) ? expanded[prefix.Length..] : null;
+        if (expanded.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return expanded[prefix.Length..];
+        }
+
+        // A member may also be named by its full IRI.
+        return key.StartsWith(profile.VocabularyNamespace, StringComparison.Ordinal) ? key[profile.VocabularyNamespace.Length..] : null;
     }
 
     private string? UriValue(JsonElement value, string pointer) =>

@@ -48,4 +48,14 @@ public class DigitalLinkNormalizerTests
     [InlineData("0401234500000033", '3')]
     public void Compute_Gs1Key_GivesStandardCheckDigit(string body, char expected) =>
         Gs1CheckDigit.Compute(body).Should().Be(expected);
+
+    [Fact]
+    public void Normalize_HugeValue_ReturnsNull()
+    {
+        // Imported documents are untrusted: a matcher that backtracks quadratically would not finish these.
+        var huge = "https://" + new string('a', 200_000) + "/01x" + new string('/', 200_000);
+
+        DigitalLinkNormalizer.Normalize(huge).Should().BeNull();
+        DigitalLinkNormalizer.Normalize("urn:epc:id:sgtin:" + new string('1', 400_000)).Should().BeNull();
+    }
 }
