@@ -98,6 +98,7 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<IPieceVerificationSource>();
             services.AddSingleton<IPieceVerificationSource>(Source);
+            services.AddSingleton(Source);
             services.AddSingleton<TestClaimService>();
             services.RemoveAll<IClaimService>();
             services.AddSingleton<IClaimService>(sp => sp.GetRequiredService<TestClaimService>());
