@@ -69,7 +69,7 @@ public sealed class ActorStore(Db db, CustodialKeys custodialKeys, IEnumerable<I
         }
         else
         {
-            address = KeyMaterial.Checksum(ownAddress);
+            address = Provenance.Ethereum.Address.Parse(ownAddress).ToString();
             var taken = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM actors WHERE lower(address) = lower(@address)", new { address }, tx, cancellationToken: ct));
             if (taken > 0)

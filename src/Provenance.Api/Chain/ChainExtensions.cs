@@ -42,6 +42,7 @@ public static class ChainExtensions
         });
         builder.Services.AddSingleton(sp => new EthClient(sp.GetRequiredService<IJsonRpcClient>()));
         builder.Services.AddSingleton<IChainHealthProbe, ChainHealthProbe>();
+        builder.Services.AddSingleton<RegistryAbi>();
         builder.Services.AddSingleton<IRegistryCodec, RegistryCodec>();
         builder.Services.AddSingleton<IRegistryChain, RegistryChain>();
         builder.Services.AddSingleton<ISignerFactory, EthSignerFactory>();

@@ -48,7 +48,7 @@ public sealed record Deployment(
     [JsonIgnore]
     public string FilePath { get; init; } = "";
 
-    /// <summary>The artifact path resolved against the current directory, then the file's folder and its parents.</summary>
+    /// <summary>The artifact path, resolved against the ancestors of the deployment file, the working directory and the app.</summary>
     public string ResolveAbiPath()
     {
         if (Path.IsPathRooted(Abi))
@@ -56,12 +56,18 @@ public sealed record Deployment(
             return Abi;
         }
 
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(FilePath))!); dir is not null; dir = dir.Parent)
+        // Relative to the repository root, which is an ancestor of the deployment file (data/, deployments/), of the
+        // working directory, or of the application's folder (bin/…).
+        string[] starts = [Path.GetDirectoryName(Path.GetFullPath(FilePath))!, Directory.GetCurrentDirectory(), AppContext.BaseDirectory];
+        foreach (var start in starts)
         {
-            var candidate = Path.Combine(dir.FullName, Abi);
-            if (File.Exists(candidate))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return candidate;
+                var candidate = Path.Combine(dir.FullName, Abi);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
             }
         }
 

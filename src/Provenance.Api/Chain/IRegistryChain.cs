@@ -28,10 +28,10 @@ public interface IRegistryChain
     /// Signs the action's EIP-712 typed data with <paramref name="nonce"/> and <paramref name="deadline"/> (for a handoff,
     /// the custodian and the receiver each sign the same Handoff data with their own nonce and deadline).
     /// </summary>
-    string Sign(SignedAction action, long nonce, long deadline, ReadOnlySpan<byte> privateKey);
+    Task<string> SignAsync(SignedAction action, bool asReceiver, long nonce, long deadline, byte[] privateKey, CancellationToken ct);
 
     /// <summary>Recovers the address that signed the action's typed data with <paramref name="authorization"/>, or null.</summary>
-    string? Recover(SignedAction action, ActionAuthorization authorization);
+    Task<string?> RecoverAsync(SignedAction action, bool asReceiver, ActionAuthorization authorization, CancellationToken ct);
 
     /// <summary>The typed data to sign for an actor with its own wallet.</summary>
     TypedDataToSign TypedData(SignedAction action, ActionAuthorization authorization);

@@ -8,6 +8,8 @@ using Provenance.Api.Hosting;
 using Provenance.Api.Operations;
 using Provenance.Api.Products;
 using Provenance.Api.Security;
+using Provenance.Ethereum;
+using Provenance.Ethereum.Crypto;
 
 namespace Provenance.Api.Claims;
 
@@ -44,17 +46,17 @@ public static class ClaimsApi
         var key = ClaimCode.DeriveKey(piece.Code, claimCode);
         try
         {
-            if (!string.Equals(KeyMaterial.AddressOf(key), piece.ClaimSigner, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(EthKey.FromPrivateKey(key).Address.ToString(), piece.ClaimSigner, StringComparison.OrdinalIgnoreCase))
             {
                 throw ApiProblemException.Forbidden("This claim code does not belong to this piece.", "ProvenanceRegistryNotClaimSigner");
             }
 
             // Without an owner address, a custodial owner account is created in the claim's own transaction.
-            var ownerAddress = request.Owner is null ? null : KeyMaterial.Checksum(request.Owner);
-            var ownerKey = ownerAddress is null ? KeyMaterial.NewPrivateKey() : null;
+            var ownerAddress = request.Owner is null ? null : Address.Parse(request.Owner).ToString();
+            var ownerKey = ownerAddress is null ? EthKey.Generate().ExportPrivateKey() : null;
             ActorCreated? owner = null;
             var action = new SignedAction(ActionType.Claim, piece.ClaimSigner, piece.PieceId, EventKind.Claim,
-                SignedAction.ZeroHash, ownerAddress ?? KeyMaterial.AddressOf(ownerKey!), [], ActionAuthorization.None,
+                SignedAction.ZeroHash, ownerAddress ?? EthKey.FromPrivateKey(ownerKey!).Address.ToString(), [], ActionAuthorization.None,
                 ActionAuthorization.None);
             StoreRows? createOwner = ownerKey is null ? null : async (c, tx, _, token) =>
             {

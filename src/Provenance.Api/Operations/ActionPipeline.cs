@@ -74,10 +74,10 @@ public sealed class ActionPipeline(
         foreach (var draft in drafts)
         {
             var used = new List<(string, long)>();
-            var auth = await AuthorizeAsync(draft.Action, draft.Action.Signer, draft.Signer, Allocate, used, ct);
+            var auth = await AuthorizeAsync(draft.Action, false, draft.Signer, Allocate, used, ct);
             var receiverAuth = draft.Receiver is null
                 ? ActionAuthorization.None
-                : await AuthorizeAsync(draft.Action, draft.Action.Account, draft.Receiver, Allocate, used, ct);
+                : await AuthorizeAsync(draft.Action, true, draft.Receiver, Allocate, used, ct);
             signed.Add((draft, draft.Action with { Auth = auth, ReceiverAuth = receiverAuth }, used));
         }
 
@@ -123,9 +123,10 @@ public sealed class ActionPipeline(
     }
 
     private async Task<ActionAuthorization> AuthorizeAsync(
-        SignedAction action, string signer, ActionSigning signing, Func<string, Task<long>> allocate,
+        SignedAction action, bool asReceiver, ActionSigning signing, Func<string, Task<long>> allocate,
         List<(string, long)> used, CancellationToken ct)
     {
+        var signer = asReceiver ? action.Account : action.Signer;
         var nonce = await allocate(signer);
         used.Add((signer, nonce));
         var deadline = time.GetUtcNow().Add(SignatureLifetime).ToUnixTimeSeconds();
@@ -136,7 +137,7 @@ public sealed class ActionPipeline(
                           ?? throw ApiProblemException.Unprocessable($"Actor {custodial.ActorId} signs with its own wallet: supply its signature.", "SignatureRequired");
                 try
                 {
-                    return new ActionAuthorization(nonce, deadline, chain.Sign(action, nonce, deadline, key));
+                    return new ActionAuthorization(nonce, deadline, await chain.SignAsync(action, asReceiver, nonce, deadline, key, ct));
                 }
                 finally
                 {
@@ -144,7 +145,7 @@ public sealed class ActionPipeline(
                 }
 
             case ActionSigning.WithKey withKey:
-                return new ActionAuthorization(nonce, deadline, chain.Sign(action, nonce, deadline, withKey.PrivateKey));
+                return new ActionAuthorization(nonce, deadline, await chain.SignAsync(action, asReceiver, nonce, deadline, withKey.PrivateKey, ct));
             case ActionSigning.Provided provided:
                 var a = provided.Authorization;
                 if (a.Nonce != nonce)
@@ -157,7 +158,7 @@ public sealed class ActionPipeline(
                     throw ApiProblemException.Unprocessable($"Signature of {signer} expired at {a.Deadline}.", "ExpiredSignature");
                 }
 
-                var recovered = chain.Recover(action, a);
+                var recovered = await chain.RecoverAsync(action, asReceiver, a, ct);
                 if (recovered is null || !string.Equals(recovered, signer, StringComparison.OrdinalIgnoreCase))
                 {
                     throw ApiProblemException.Forbidden($"The signature does not recover to {signer}.", "InvalidSignature");

@@ -1,5 +1,6 @@
 using System.Text;
 using Provenance.Api.Records;
+using Provenance.Ethereum.Crypto;
 
 namespace Provenance.Api.Products;
 
@@ -29,10 +30,10 @@ public static class ClaimCode
     /// <summary>Derives the 32-byte claim private key for a piece.</summary>
     public static byte[] DeriveKey(string pieceCode, string normalizedClaimCode)
     {
-        var key = RecordHash.Keccak(Encoding.UTF8.GetBytes(Domain + pieceCode + ":" + normalizedClaimCode));
-        while (!IsValidScalar(key))
+        var key = Keccak.Keccak256(Encoding.UTF8.GetBytes(Domain + pieceCode + ":" + normalizedClaimCode));
+        while (!EthKey.IsValidPrivateKey(key))
         {
-            key = RecordHash.Keccak(key);
+            key = Keccak.Keccak256(key);
         }
 
         return key;
@@ -52,14 +53,5 @@ public static class ClaimCode
         }
 
         return sb.ToString();
-    }
-
-    private static bool IsValidScalar(byte[] key)
-    {
-        var value = new System.Numerics.BigInteger(key, isUnsigned: true, isBigEndian: true);
-        var n = System.Numerics.BigInteger.Parse(
-            "0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141",
-            System.Globalization.NumberStyles.HexNumber);
-        return !value.IsZero && value < n;
     }
 }

@@ -9,6 +9,7 @@ using Provenance.Api.Operations;
 using Provenance.Api.Records;
 using Provenance.Api.Security;
 using Provenance.Ethereum.Hex;
+using Provenance.Ethereum.Crypto;
 
 namespace Provenance.Api.Products;
 
@@ -17,7 +18,7 @@ public sealed class PieceRegistrar(
     ActorStore actors, Db db, ActionPipeline pipeline, IOptions<SecurityOptions> security, TimeProvider time)
 {
     /// <summary>The on-chain id of a piece code: keccak256(bytes(code)).</summary>
-    public static string PieceId(string code) => HexConvert.ToHex(RecordHash.Keccak(Encoding.UTF8.GetBytes(code)));
+    public static string PieceId(string code) => HexConvert.ToHex(Keccak.Keccak256(Encoding.UTF8.GetBytes(code)));
 
     /// <summary>Registers pieces for <paramref name="artisan"/> (one transaction; all or none).</summary>
     public async Task<PieceRegistered[]> RegisterAsync(ActorRow artisan, IReadOnlyList<RegisterPieceRequest> requests, CancellationToken ct)
@@ -37,7 +38,7 @@ public sealed class PieceRegistrar(
             var code = PieceCode.New();
             var claimCode = ClaimCode.New();
             var claimKey = ClaimCode.DeriveKey(code, ClaimCode.Normalize(claimCode)!);
-            var claimSigner = KeyMaterial.AddressOf(claimKey);
+            var claimSigner = EthKey.FromPrivateKey(claimKey).Address.ToString();
             Array.Clear(claimKey);
             var record = RecordHash.Of(new PieceRecord(
                 "provenance.piece/v1", code, request.Craft, request.Title, request.Description, request.Materials ?? [],

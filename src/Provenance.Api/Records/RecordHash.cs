@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Hex;
 
 namespace Provenance.Api.Records;
@@ -21,20 +22,9 @@ public static class RecordHash
     {
         var json = JsonSerializer.Serialize(record, typeInfo);
         var canonical = Jcs.Canonicalize(json);
-        return new CanonicalRecord(System.Text.Encoding.UTF8.GetString(canonical), Keccak(canonical));
+        return new CanonicalRecord(System.Text.Encoding.UTF8.GetString(canonical), Keccak.Keccak256(canonical));
     }
 
     /// <summary>Hashes stored record text as it is now (canonicalising it first).</summary>
-    public static byte[] OfStored(string json) => Keccak(Jcs.Canonicalize(json));
-
-    /// <summary>Keccak-256.</summary>
-    public static byte[] Keccak(ReadOnlySpan<byte> data)
-    {
-        // Until eth-core's Keccak lands on main: BouncyCastle's KeccakDigest(256), the same primitive it wraps.
-        var digest = new Org.BouncyCastle.Crypto.Digests.KeccakDigest(256);
-        digest.BlockUpdate(data.ToArray(), 0, data.Length);
-        var output = new byte[32];
-        digest.DoFinal(output, 0);
-        return output;
-    }
+    public static byte[] OfStored(string json) => Keccak.Keccak256(Jcs.Canonicalize(json));
 }

@@ -2,6 +2,7 @@ using System.Data;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Provenance.Api.Data;
+using Provenance.Ethereum.Crypto;
 
 namespace Provenance.Api.Security;
 
@@ -15,10 +16,10 @@ public sealed class CustodialKeys(Db db, KeyVault vault)
     public async Task<string> CreateAsync(
         SqliteConnection c, IDbTransaction tx, string actorId, CancellationToken ct, byte[]? privateKey = null)
     {
-        var key = privateKey ?? KeyMaterial.NewPrivateKey();
+        var key = privateKey ?? EthKey.Generate().ExportPrivateKey();
         try
         {
-            var address = KeyMaterial.AddressOf(key);
+            var address = EthKey.FromPrivateKey(key).Address.ToString();
             var sealedKey = vault.Seal(key, actorId);
             await c.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO custodial_keys(actor_id, address, nonce, ciphertext, tag) VALUES (@actorId, @address, @n, @c, @t)",
@@ -53,8 +54,8 @@ public sealed class CustodialKeys(Db db, KeyVault vault)
             return (existing.A, vault.Open(new SealedSecret(existing.N, existing.C, existing.T), owner));
         }
 
-        var key = KeyMaterial.NewPrivateKey();
-        var address = KeyMaterial.AddressOf(key);
+        var key = EthKey.Generate().ExportPrivateKey();
+        var address = EthKey.FromPrivateKey(key).Address.ToString();
         var sealedKey = vault.Seal(key, owner);
         await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             "INSERT OR IGNORE INTO gateway_keys(name, address, nonce, ciphertext, tag) VALUES (@name, @address, @n, @c, @t)",

@@ -1,5 +1,5 @@
 using Provenance.Api.Products;
-using Provenance.Api.Security;
+using Provenance.Ethereum.Crypto;
 
 namespace Provenance.Api.Tests.Products;
 
@@ -59,14 +59,6 @@ public sealed class CodeTests
         claim.Should().MatchRegex("^([0-9A-HJKMNP-TV-Z]{5}-){4}[0-9A-HJKMNP-TV-Z]{5}$");
         a1.Should().Equal(a2);
         a1.Should().NotEqual(b);
-        KeyMaterial.AddressOf(a1).Should().NotBe(KeyMaterial.AddressOf(b));
-    }
-
-    [Fact]
-    public void KeyMaterial_AddressOf_HardhatAccount0()
-    {
-        var key = Convert.FromHexString("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
-
-        KeyMaterial.AddressOf(key).Should().Be("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        EthKey.FromPrivateKey(a1).Address.Should().NotBe(EthKey.FromPrivateKey(b).Address);
     }
 }

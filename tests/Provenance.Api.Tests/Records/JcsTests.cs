@@ -58,6 +58,6 @@ public sealed class JcsTests
     }
 
     [Fact]
-    public void Keccak_EmptyInput_KnownDigest() =>
-        Convert.ToHexStringLower(RecordHash.Keccak([])).Should().Be("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+    public void OfStored_EmptyObject_KeccakOfCanonicalText() =>
+        Convert.ToHexStringLower(RecordHash.OfStored("{}")).Should().Be(Convert.ToHexStringLower(Provenance.Ethereum.Crypto.Keccak.Keccak256("{}"u8)));
 }
