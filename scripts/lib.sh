@@ -22,6 +22,9 @@ ensure_apt() {
 # ensure_npm : installs the locked npm packages when node_modules is missing or older than the lock file.
 ensure_npm() {
   cd "$ROOT"
+  # A symlinked node_modules is a shared install managed elsewhere (git worktrees, test clones): never run
+  # npm ci through it — npm would empty the shared folder.
+  if [ -L node_modules ]; then return 0; fi
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     # The lock lists anvil's other-platform binaries without a tarball: the registries we reach serve
     # only anvil-linux-amd64, and npm ci skips optional packages for other platforms.

@@ -1,9 +1,32 @@
+using Provenance.Api.Actors;
+using Provenance.Api.Chain;
+using Provenance.Api.Data;
+using Provenance.Api.Health;
+using Provenance.Api.Hosting;
+using Provenance.Api.Operations;
+using Provenance.Api.Records;
+using Provenance.Api.Security;
 using Provenance.Api.Verification;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddApiDefaults();
+builder.AddApiDocs();
+builder.AddData();
+builder.AddSecurity();
+builder.AddRecords();
+builder.AddChain();
+builder.AddPieces();
 builder.AddVerification();
+
 var app = builder.Build();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "starting" }));
+app.UseApiDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapApiDocs();
+app.MapHealth();
+app.MapActors();
+app.MapPhotos();
+app.MapPieces();
 app.MapVerification();
 app.Run();
 

@@ -1,0 +1,354 @@
+// Gas benchmark of the registry's writes, direct and relayed, single and batched.
+// Writes the "## Contract gas" section of docs/benchmarks.md (and only that section).
+//
+//   npx hardhat run scripts/gas-benchmark.js            (in-process Hardhat network)
+//
+// Every figure is the receipt's gasUsed on the Hardhat network (cancun, optimizer as in hardhat.config.js),
+// divided by the actions in the transaction. Signers have used their nonce before (steady state: the nonce slot
+// goes non-zero -> non-zero). The floor is what the same work costs at the least: 21,000 per transaction, the
+// transaction's calldata (4 gas per zero byte, 16 per non-zero byte), and the storage slots the action must
+// write (22,100 for a new slot, 5,000 for changing a cold slot, 100 for one already written in the same
+// transaction) - no hashing, no signature check, no log, no code.
+const fs = require("node:fs");
+const path = require("node:path");
+const hre = require("hardhat");
+const { ethers } = hre;
+
+const NEW_SLOT = 22_100;
+const CHANGED_SLOT = 5_000;
+const WARM_SLOT = 100;
+
+const Kind = { Processing: 1, Certification: 2 };
+const Action = { Register: 0, AppendEvent: 1, Handoff: 2, Claim: 6 };
+const DEADLINE = 4_102_444_800n; // 2100-01-01: a realistic deadline (not 2^256-1, which is 32 non-zero calldata bytes)
+
+const TYPES = {
+  Register: [
+    { name: "id", type: "bytes32" },
+    { name: "recordHash", type: "bytes32" },
+    { name: "makers", type: "address[]" },
+    { name: "claimSigner", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  AppendEvent: [
+    { name: "id", type: "bytes32" },
+    { name: "kind", type: "uint8" },
+    { name: "recordHash", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  Handoff: [
+    { name: "id", type: "bytes32" },
+    { name: "from", type: "address" },
+    { name: "to", type: "address" },
+    { name: "recordHash", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  Claim: [
+    { name: "id", type: "bytes32" },
+    { name: "owner", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+const calldataGas = (data) => {
+  const bytes = ethers.getBytes(data);
+  let gas = 0;
+  for (const b of bytes) gas += b === 0 ? 4 : 16;
+  return gas;
+};
+
+const rec = (label) => ethers.id(`record:${label}`);
+const pid = (label) => ethers.id(`piece:${label}`);
+
+async function main() {
+  const signers = await ethers.getSigners();
+  const [admin, registrar, artisan, handler, handler2, certifier, relayer] = signers;
+  const registry = await ethers.deployContract("ProvenanceRegistry", [0, admin.address]);
+  await registry.grantRole(await registry.REGISTRAR_ROLE(), registrar.address);
+  const asRegistrar = registry.connect(registrar);
+  await asRegistrar.grantRole(await registry.ARTISAN_ROLE(), artisan.address);
+  for (const h of [handler, handler2]) await asRegistrar.grantRole(await registry.HANDLER_ROLE(), h.address);
+  await asRegistrar.grantRole(await registry.CERTIFIER_ROLE(), certifier.address);
+
+  // Local wallets sign fast; the node's accounts only pay. Same keys as the node's accounts.
+  const accounts = hre.network.config.accounts;
+  const keyOf = (i) => ethers.HDNodeWallet.fromPhrase(accounts.mnemonic, undefined, `${accounts.path}/${i}`);
+  const wArtisan = keyOf(2);
+  const wHandler = keyOf(3);
+  const wHandler2 = keyOf(4);
+  const wCertifier = keyOf(5);
+  if (wArtisan.address !== artisan.address) throw new Error("wallet derivation does not match the node's accounts");
+
+  const domain = {
+    name: "ProvenanceRegistry",
+    version: "1",
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    verifyingContract: await registry.getAddress(),
+  };
+  const nonces = new Map();
+  const nextNonce = async (addr) => {
+    if (!nonces.has(addr)) nonces.set(addr, await registry.nonces(addr));
+    const n = nonces.get(addr);
+    nonces.set(addr, n + 1n);
+    return n;
+  };
+  const resetNonces = () => nonces.clear();
+  const sign = (wallet, type, message) => wallet.signTypedData(domain, { [type]: TYPES[type] }, message);
+  const emptyAuth = { nonce: 0n, deadline: 0n, signature: "0x" };
+
+  async function signed(wallet, fields, receiverWallet) {
+    const nonce = await nextNonce(wallet.address);
+    const a = {
+      action: fields.action,
+      signer: wallet.address,
+      id: fields.id,
+      kind: fields.kind ?? 0,
+      recordHash: fields.recordHash ?? ethers.ZeroHash,
+      account: fields.account ?? ethers.ZeroAddress,
+      makers: fields.makers ?? [],
+      auth: null,
+      receiverAuth: emptyAuth,
+    };
+    let type;
+    let message;
+    if (a.action === Action.Register) {
+      type = "Register";
+      message = { id: a.id, recordHash: a.recordHash, makers: a.makers, claimSigner: a.account, nonce, deadline: DEADLINE };
+    } else if (a.action === Action.AppendEvent) {
+      type = "AppendEvent";
+      message = { id: a.id, kind: a.kind, recordHash: a.recordHash, nonce, deadline: DEADLINE };
+    } else if (a.action === Action.Handoff) {
+      type = "Handoff";
+      message = { id: a.id, from: a.signer, to: a.account, recordHash: a.recordHash, nonce, deadline: DEADLINE };
+      const rNonce = await nextNonce(receiverWallet.address);
+      a.receiverAuth = {
+        nonce: rNonce,
+        deadline: DEADLINE,
+        signature: await sign(receiverWallet, "Handoff", { ...message, nonce: rNonce }),
+      };
+    } else {
+      type = "Claim";
+      message = { id: a.id, owner: a.account, nonce, deadline: DEADLINE };
+    }
+    a.auth = { nonce, deadline: DEADLINE, signature: await sign(wallet, type, message) };
+    return a;
+  }
+
+  let pieceCounter = 0;
+  const claimKeys = new Map();
+  async function registerPieces(n) {
+    const ids = [];
+    for (let i = 0; i < n; i++) {
+      const id = pid(pieceCounter++);
+      const key = ethers.Wallet.createRandom();
+      claimKeys.set(id, key);
+      await registry.connect(artisan).register(id, rec(id), [artisan.address], key.address);
+      ids.push(id);
+    }
+    return ids;
+  }
+  async function handOff(id, fromSigner, toWallet) {
+    const nonce = await registry.nonces(toWallet.address);
+    const message = { id, from: fromSigner.address, to: toWallet.address, recordHash: rec("h"), nonce, deadline: DEADLINE };
+    const auth = { nonce, deadline: DEADLINE, signature: await sign(toWallet, "Handoff", message) };
+    return registry.connect(fromSigner).handoff(id, toWallet.address, rec("h"), auth);
+  }
+  const measure = async (txPromise) => {
+    const tx = await txPromise;
+    const receipt = await tx.wait();
+    return { gas: Number(receipt.gasUsed), calldata: calldataGas(tx.data) };
+  };
+
+  // Warm-up: every signer uses its nonce once (steady state), and the handlers hold one piece each.
+  resetNonces();
+  const [warm1, warm2] = await registerPieces(2);
+  await registry.connect(relayer).execute(await signed(wArtisan, { action: Action.AppendEvent, id: warm1, kind: Kind.Processing, recordHash: rec("w") }));
+  await handOff(warm1, artisan, wHandler);
+  await handOff(warm2, artisan, wHandler2);
+  await registry.connect(relayer).execute(await signed(wCertifier, { action: Action.AppendEvent, id: warm1, kind: Kind.Certification, recordHash: rec("w") }));
+  resetNonces();
+
+  const rows = [];
+  // slots: { fresh: new slots per action, changed: cold slot changes per action, shared: slots changed once per tx }
+  const row = (operation, form, n, m, slots, note = "") => {
+    const perAction = Math.round(m.gas / n);
+    const floor = Math.round(
+      (21_000 + m.calldata) / n +
+        slots.fresh * NEW_SLOT +
+        slots.changed * CHANGED_SLOT +
+        ((slots.shared ?? 0) * CHANGED_SLOT + (slots.shared ?? 0) * (n - 1) * WARM_SLOT) / n,
+    );
+    rows.push({ operation, form, n, perAction, floor, ratio: perAction / floor, note });
+  };
+
+  // --- register ---------------------------------------------------------------------------------------------
+  const regFields = (i) => {
+    const id = pid(`reg-${i}`);
+    return { action: Action.Register, id, recordHash: rec(id), makers: [artisan.address], account: ethers.Wallet.createRandom().address };
+  };
+  let r = await measure(registry.connect(artisan).register(pid("reg-direct"), rec("r"), [artisan.address], ethers.Wallet.createRandom().address));
+  row("register (1 maker)", "direct", 1, r, { fresh: 3, changed: 0 });
+  r = await measure(registry.connect(relayer).execute(await signed(wArtisan, regFields("single"))));
+  row("register (1 maker)", "relayed", 1, r, { fresh: 3, changed: 1 });
+  for (const n of [10, 100]) {
+    const batch = [];
+    for (let i = 0; i < n; i++) batch.push(await signed(wArtisan, regFields(`b${n}-${i}`)));
+    r = await measure(registry.connect(relayer).executeBatch(batch));
+    row("register (1 maker)", `batch of ${n}`, n, r, { fresh: 3, changed: 0, shared: 1 });
+  }
+
+  // --- append (processing, by the custodian) ----------------------------------------------------------------
+  const [appendPiece] = await registerPieces(1);
+  const append = (id, label) => ({ action: Action.AppendEvent, id, kind: Kind.Processing, recordHash: rec(label) });
+  r = await measure(registry.connect(artisan).appendEvent(appendPiece, Kind.Processing, rec("a")));
+  row("append", "direct", 1, r, { fresh: 0, changed: 2 });
+  r = await measure(registry.connect(relayer).execute(await signed(wArtisan, append(appendPiece, "a2"))));
+  row("append", "relayed", 1, r, { fresh: 0, changed: 3 });
+  r = await measure(registry.connect(relayer).executeBatch([await signed(wArtisan, append(appendPiece, "a3"))]));
+  row("append", "batch of 1", 1, r, { fresh: 0, changed: 3 }, "outcome log and batch framing");
+  {
+    const ids = await registerPieces(100);
+    const batch = [];
+    for (const id of ids) batch.push(await signed(wArtisan, append(id, id)));
+    r = await measure(registry.connect(relayer).executeBatch(batch));
+    row("append", "batch of 100, 100 pieces", 100, r, { fresh: 0, changed: 2, shared: 1 });
+    const same = [];
+    for (let i = 0; i < 100; i++) same.push(await signed(wArtisan, append(appendPiece, `s${i}`)));
+    r = await measure(registry.connect(relayer).executeBatch(same));
+    row("append", "batch of 100, 1 piece", 100, r, { fresh: 0, changed: 0, shared: 3 });
+  }
+
+  // --- certify (appendEvent kind Certification, by a certifier) ---------------------------------------------
+  r = await measure(registry.connect(certifier).appendEvent(appendPiece, Kind.Certification, rec("c")));
+  row("certify", "direct", 1, r, { fresh: 0, changed: 2 });
+  r = await measure(
+    registry.connect(relayer).execute(await signed(wCertifier, { action: Action.AppendEvent, id: appendPiece, kind: Kind.Certification, recordHash: rec("c2") })),
+  );
+  row("certify", "relayed", 1, r, { fresh: 0, changed: 3 });
+
+  // --- handoff ----------------------------------------------------------------------------------------------
+  const [h1, h2, h3, h4] = await registerPieces(4);
+  r = await measure(handOff(h1, artisan, wHandler));
+  row("handoff, first (artisan -> handler)", "direct", 1, r, { fresh: 1, changed: 2 }, "also stores the artisan");
+  r = await measure(
+    registry.connect(relayer).execute(await signed(wArtisan, { action: Action.Handoff, id: h2, account: wHandler.address, recordHash: rec("h") }, wHandler)),
+  );
+  row("handoff, first (artisan -> handler)", "relayed", 1, r, { fresh: 1, changed: 4 }, "two signatures, two nonces");
+  await handOff(h3, artisan, wHandler);
+  await handOff(h4, artisan, wHandler);
+  resetNonces();
+  r = await measure(handOff(h3, handler, wHandler2));
+  row("handoff (handler -> handler)", "direct", 1, r, { fresh: 0, changed: 3 });
+  r = await measure(
+    registry.connect(relayer).execute(await signed(wHandler, { action: Action.Handoff, id: h4, account: wHandler2.address, recordHash: rec("h") }, wHandler2)),
+  );
+  row("handoff (handler -> handler)", "relayed", 1, r, { fresh: 0, changed: 4 }, "two signatures, two nonces");
+
+  // --- claim ------------------------------------------------------------------------------------------------
+  const [c1, c2] = await registerPieces(2);
+  {
+    // Direct form: the claim key itself sends the transaction (it needs ether for that).
+    const key = claimKeys.get(c1).connect(ethers.provider);
+    await admin.sendTransaction({ to: key.address, value: ethers.parseEther("1") });
+    r = await measure(registry.connect(key).claim(c1, relayer.address));
+    row("claim", "direct", 1, r, { fresh: 0, changed: 2 });
+    const key2 = claimKeys.get(c2);
+    r = await measure(registry.connect(relayer).execute(await signed(key2, { action: Action.Claim, id: c2, account: relayer.address })));
+    row("claim", "relayed", 1, r, { fresh: 1, changed: 2 }, "claim key's first nonce: a new slot");
+  }
+
+  const md = render(rows);
+  console.log(md);
+  const file = path.join(__dirname, "..", "docs", "benchmarks.md");
+  writeSection(file, md);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+const TARGETS = [
+  [(r) => r.operation.startsWith("register") && r.form === "relayed", 80_000],
+  [(r) => r.operation.startsWith("register") && r.form === "batch of 100", 45_000],
+  [(r) => r.operation === "append" && (r.form === "direct" || r.form === "relayed"), 40_000],
+  [(r) => r.operation === "append" && r.form.startsWith("batch of 100"), 15_000],
+  [(r) => r.operation.startsWith("handoff"), 60_000],
+];
+const targetOf = (r) => TARGETS.find(([match]) => match(r))?.[1];
+
+/** What each guarantee costs, from differences between rows measured in this run. */
+function costs(rows) {
+  const g = (operation, form) => rows.find((r) => r.operation === operation && r.form === form)?.perAction;
+  const fmt = (n) => `≈ ${Math.round(n).toLocaleString("en-US")} gas`;
+  return [
+    `- Relaying (EIP-712 signature check, the signer's nonce, the signed action's calldata): ` +
+      `${fmt(g("append", "relayed") - g("append", "direct"))} per action (append relayed - direct).`,
+    `- The custodian's own signature on a handoff (the receiver signs in both forms): ` +
+      `${fmt(g("handoff (handler -> handler)", "relayed") - g("handoff (handler -> handler)", "direct"))}.`,
+    `- Running an action inside a batch (its outcome log, the array framing; rules fail without a sub-call): ` +
+      `${fmt(g("append", "batch of 1") - g("append", "relayed"))} (batch of 1 - relayed).`,
+    `- Storing the registering artisan at the first handoff (instead of a fourth new slot at every registration): ` +
+      `${fmt(g("handoff, first (artisan -> handler)", "direct") - g("handoff (handler -> handler)", "direct"))} once per piece.`,
+    "- Storage that the rules need (in the floor): registration writes three new slots (custodian/status/count/claim",
+    "  time, hash-chain head, claim key) = 66,300; every later event changes two (state, head) = 10,000 cold.",
+    "- Not met: *register ≤ 45k per piece* is below the floor of the three slots alone (66,300); *append ≤ 15k per",
+    "  event batched* is at the floor for events on distinct pieces (two cold slots + a signed action's calldata) and",
+    "  leaves ~9,500 for the signature check (3,000 for ecrecover alone), two logs (~3,600) and the code when all events hit",
+    "  one piece; *relayed register ≤ 80k* and *handoff ≤ 60k* (relayed, or the first handoff) are below or near their",
+    "  floors for the same reasons. Dropping a guarantee (claim commitment, hash chain, per-actor nonce, second",
+    "  signature) is what it would take; we keep them.",
+  ].join("\n");
+}
+
+function render(rows) {
+  const lines = [
+    "## Contract gas",
+    "",
+    "Produced by `npx hardhat run scripts/gas-benchmark.js` (Hardhat network, cancun, solc 0.8.28 optimizer 10,000 runs;",
+    `run ${new Date().toISOString().slice(0, 10)}). Gas per action from the receipts; batches are one \`executeBatch\``,
+    "transaction by one signer, divided by its actions. Floor = 21,000 per transaction + its calldata + the storage",
+    "slots the action must write (22,100 new, 5,000 changed, 100 already written in the transaction); ratio =",
+    "measured / floor. Relayed actions verify an EIP-712 signature and write the signer's nonce (steady state).",
+    "",
+    "| operation | form | gas per action | floor | ratio | target | met | note |",
+    "|---|---|---:|---:|---:|---:|---|---|",
+  ];
+  const fmt = (n) => n.toLocaleString("en-US");
+  for (const r of rows) {
+    const t = targetOf(r);
+    const target = t ? `≤ ${fmt(t)}` : "";
+    const met = t ? (r.perAction <= t ? "yes" : r.floor > t ? "no (floor above target)" : "no") : "";
+    lines.push(
+      `| ${r.operation} | ${r.form} | ${fmt(r.perAction)} | ${fmt(r.floor)} | ${r.ratio.toFixed(2)} | ${target} | ${met} | ${r.note} |`,
+    );
+  }
+  lines.push("", "What the guarantees cost (differences between rows above):", "", costs(rows));
+  return lines.join("\n") + "\n";
+}
+
+/** Replaces the "## Contract gas" section (up to the next "## " heading) or appends it. */
+function writeSection(file, section) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n";
+  const start = text.search(/^## Contract gas\s*$/m);
+  let out;
+  if (start < 0) {
+    out = text.replace(/\n*$/, "\n\n") + section;
+  } else {
+    const rest = text.slice(start + 1);
+    const next = rest.search(/^## /m);
+    const end = next < 0 ? text.length : start + 1 + next;
+    out = text.slice(0, start) + section + (end < text.length ? "\n" + text.slice(end) : "");
+  }
+  fs.writeFileSync(file, out);
+}
+
+module.exports = { writeSection };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

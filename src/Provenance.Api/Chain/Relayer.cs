@@ -1,0 +1,270 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Provenance.Api.Data;
+using Provenance.Api.Hosting;
+using Provenance.Api.Operations;
+using Provenance.Api.Security;
+using Provenance.Ethereum;
+using Provenance.Ethereum.Eth;
+using Provenance.Ethereum.JsonRpc;
+using Provenance.Ethereum.Submission;
+
+namespace Provenance.Api.Chain;
+
+/// <summary>Makes a transaction signer for a private key (over Provenance.Ethereum's transaction signing).</summary>
+public interface ISignerFactory
+{
+    /// <summary>A signer for <paramref name="privateKey"/> (the signer keeps its own copy).</summary>
+    ITransactionSigner Create(ReadOnlySpan<byte> privateKey);
+}
+
+/// <summary>
+/// The relayer: group-commits pending operations into <c>executeBatch</c> transactions from the gateway's relayer key
+/// (role grants go as direct <c>grantRole</c> transactions). It waits a bounded window (Chain:BatchWindowMs) after the
+/// first pending operation so that writes arriving together share a transaction. Each signed transaction is persisted
+/// with its operations marked submitted before it is sent (the submitter's BeforeSend hook); receipts are decoded
+/// into per-action outcomes (ActionSucceeded / ActionFailed with the decoded reason).
+/// </summary>
+public sealed class Relayer(
+    Db db, IOptions<ChainOptions> options, IRegistryCodec codec, RelayerSignal signal, RelayerAccount account,
+    EthClient eth, Deployment deployment, ILogger<Relayer> logger) : BackgroundService
+{
+    private sealed class PendingOp
+    {
+        public required string Id { get; init; }
+        public required string Kind { get; init; }
+        public required string ActionJson { get; init; }
+    }
+
+    private readonly List<Task> _receiptWaits = [];
+    private string[] _inFlight = [];
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        TransactionSubmitter submitter;
+        while (true)
+        {
+            try
+            {
+                submitter = await account.StartAsync(BeforeSendAsync, stoppingToken);
+                break;
+            }
+            catch (Exception e) when (e is RpcException or NotSupportedException or InvalidOperationException)
+            {
+                logger.LogWarning("Relayer: cannot start ({Reason}); retrying in 2 s", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+
+        var o = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ConfirmAsync(stoppingToken);
+                var batch = await NextBatchAsync(o.MaxBatchSize, stoppingToken);
+                if (batch.Count == 0)
+                {
+                    await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                    if (o.BatchWindowMs > 0)
+                    {
+                        await Task.Delay(o.BatchWindowMs, stoppingToken); // group commit: let concurrent writes join
+                    }
+
+                    continue;
+                }
+
+                foreach (var grant in batch.Where(b => b.Kind == "grantRole"))
+                {
+                    var g = JsonSerializer.Deserialize(grant.ActionJson, ApiJsonContext.Default.RoleGrant)!;
+                    await SendAsync(submitter, [grant.Id], codec.GrantRole(g.Role, g.Account), stoppingToken);
+                }
+
+                var actions = batch.Where(b => b.Kind != "grantRole").ToList();
+                if (actions.Count > 0)
+                {
+                    var signed = actions.Select(a => JsonSerializer.Deserialize(a.ActionJson, ApiJsonContext.Default.SignedAction)!).ToList();
+                    await SendAsync(submitter, actions.Select(a => a.Id).ToArray(), codec.ExecuteBatch(signed), stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RpcTransportException e)
+            {
+                logger.LogWarning("Relayer: chain unreachable ({Reason}); retrying", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+
+        await Task.WhenAll(_receiptWaits.ToArray());
+    }
+
+    private async Task<List<PendingOp>> NextBatchAsync(int max, CancellationToken ct) =>
+        (await db.ReadAsync(c => c.QueryAsync<PendingOp>(new CommandDefinition(
+            "SELECT id AS Id, kind AS Kind, action_json AS ActionJson FROM operations WHERE status = 'pending' ORDER BY rowid LIMIT @max",
+            new { max }, cancellationToken: ct)), ct)).AsList();
+
+    private async Task SendAsync(TransactionSubmitter submitter, string[] operationIds, byte[] data, CancellationToken ct)
+    {
+        _inFlight = operationIds;
+        PendingTransaction pending;
+        try
+        {
+            pending = await submitter.SubmitAsync(new TransactionRequest { To = Address.Parse(deployment.Address), Data = data }, ct);
+        }
+        catch (ContractRevertedException e)
+        {
+            // Gas estimation reverted: the whole transaction would revert (nothing signed, nothing sent).
+            await FailAsync(operationIds, "BatchReverted", $"The transaction would revert: {e.Message}", ct);
+            return;
+        }
+        finally
+        {
+            _inFlight = [];
+        }
+
+        lock (_receiptWaits)
+        {
+            _receiptWaits.RemoveAll(t => t.IsCompleted);
+            _receiptWaits.Add(Task.Run(() => AwaitReceiptAsync(submitter, pending, operationIds, ct), CancellationToken.None));
+        }
+    }
+
+    private async Task BeforeSendAsync(BeforeSendContext context, CancellationToken ct)
+    {
+        var ids = _inFlight;
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        await db.WriteAsync(async (c, tx) =>
+        {
+            if (context.Replaces is { } old)
+            {
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE chain_txs SET status = 'replaced' WHERE tx_hash = @old", new { old }, tx, cancellationToken: ct));
+            }
+
+            var txId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                "INSERT INTO chain_txs(sender, nonce, tx_hash, raw_tx, status, created_at) VALUES (@sender, @nonce, @hash, @raw, 'sent', @now) RETURNING id",
+                new { sender = account.Address, nonce = (long)context.Nonce, hash = context.Hash, raw = context.Raw, now }, tx, cancellationToken: ct));
+            if (context.Replaces is { } replaced)
+            {
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE operations SET chain_tx_id = @txId, tx_hash = @hash, updated_at = @now WHERE tx_hash = @replaced",
+                    new { txId, hash = context.Hash, now, replaced }, tx, cancellationToken: ct));
+            }
+            else
+            {
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    await c.ExecuteAsync(new CommandDefinition(
+                        "UPDATE operations SET status = 'submitted', chain_tx_id = @txId, batch_index = @i, tx_hash = @hash, updated_at = @now WHERE id = @id",
+                        new { txId, i, hash = context.Hash, now, id = ids[i] }, tx, cancellationToken: ct));
+                }
+            }
+
+            return txId;
+        }, ct);
+    }
+
+    private async Task AwaitReceiptAsync(TransactionSubmitter submitter, PendingTransaction pending, string[] operationIds, CancellationToken ct)
+    {
+        try
+        {
+            var receipt = await submitter.WaitForReceiptAsync(pending, ct);
+            await ApplyReceiptAsync(receipt, operationIds, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // shutting down: the persisted transaction is picked up again at the next start
+        }
+        catch (Exception e) when (e is TransactionReplacedException or ChainResetException)
+        {
+            // The transaction cannot be mined any more; its actions were not applied: send them again.
+            logger.LogWarning("Relayer: transaction {Hash} dropped ({Reason}); its operations go back to pending", pending.Hash, e.Message);
+            await ResetToPendingAsync(operationIds, ct);
+        }
+        catch (Exception e) when (e is ReceiptTimeoutException or RpcException)
+        {
+            // It may still be mined: keep the operations submitted (recovery re-sends the persisted bytes at start).
+            logger.LogWarning("Relayer: no receipt yet for {Hash}: {Reason}", pending.Hash, e.Message);
+        }
+    }
+
+    private async Task ApplyReceiptAsync(TransactionReceipt receipt, string[] operationIds, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        var outcomes = new Dictionary<int, ActionFailedLog?>();
+        foreach (var log in receipt.Logs)
+        {
+            switch (codec.Decode(log))
+            {
+                case ActionSucceededLog s:
+                    outcomes[s.Index] = null;
+                    break;
+                case ActionFailedLog f:
+                    outcomes[f.Index] = f;
+                    break;
+            }
+        }
+
+        var single = operationIds.Length == 1 && outcomes.Count == 0; // a grantRole transaction
+        await db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE chain_txs SET status = @status, block_number = @block WHERE tx_hash = @hash",
+                new { status = receipt.Succeeded ? "mined" : "failed", block = (long)receipt.BlockNumber, hash = receipt.TransactionHash },
+                tx, cancellationToken: ct));
+            for (var i = 0; i < operationIds.Length; i++)
+            {
+                string? code = null;
+                string? detail = null;
+                if (!receipt.Succeeded)
+                {
+                    (code, detail) = ("TransactionReverted", "The relayed transaction reverted as a whole; the action was not applied.");
+                }
+                else if (outcomes.TryGetValue(i, out var failed) && failed is not null)
+                {
+                    (code, detail) = (failed.Reason.Name, failed.Reason.Detail);
+                }
+                else if (!single && !outcomes.ContainsKey(i))
+                {
+                    (code, detail) = ("NoOutcome", "The batch logged no outcome for this action.");
+                }
+
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE operations SET status = CASE WHEN @code IS NULL THEN 'submitted' ELSE 'failed' END, " +
+                    "block_number = @block, block_hash = @blockHash, tx_hash = @hash, error_code = @code, error_detail = @detail, updated_at = @now WHERE id = @id",
+                    new { code, detail, block = (long)receipt.BlockNumber, blockHash = receipt.BlockHash, hash = receipt.TransactionHash, now, id = operationIds[i] },
+                    tx, cancellationToken: ct));
+            }
+
+            return 0;
+        }, ct);
+        await ConfirmAsync(ct);
+    }
+
+    /// <summary>Marks succeeded operations confirmed once their block has Chain:Confirmations blocks (itself included).</summary>
+    private async Task ConfirmAsync(CancellationToken ct)
+    {
+        var confirmations = Math.Max(1, options.Value.Confirmations);
+        var head = confirmations == 1 ? long.MaxValue : (long)await eth.GetBlockNumberAsync(ct);
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "UPDATE operations SET status = 'confirmed', updated_at = @now WHERE status = 'submitted' AND block_number IS NOT NULL " +
+            "AND error_code IS NULL AND block_number + @depth <= @head",
+            new { now = DateTimeOffset.UtcNow.ToString("O"), depth = confirmations - 1, head }, tx, cancellationToken: ct)), ct);
+    }
+
+    private Task FailAsync(string[] ids, string code, string detail, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "UPDATE operations SET status = 'failed', error_code = @code, error_detail = @detail, updated_at = @now WHERE id IN @ids",
+            new { code, detail, now = DateTimeOffset.UtcNow.ToString("O"), ids }, tx, cancellationToken: ct)), ct);
+
+    private Task ResetToPendingAsync(string[] ids, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, updated_at = @now " +
+            "WHERE id IN @ids AND status = 'submitted'",
+            new { now = DateTimeOffset.UtcNow.ToString("O"), ids }, tx, cancellationToken: ct)), ct);
+}

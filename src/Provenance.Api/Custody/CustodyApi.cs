@@ -1,0 +1,157 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Provenance.Api.Actors;
+using Provenance.Api.Chain;
+using Provenance.Api.Data;
+using Provenance.Api.Hosting;
+using Provenance.Api.Operations;
+using Provenance.Api.Products;
+using Provenance.Api.Records;
+using Provenance.Api.Security;
+
+namespace Provenance.Api.Custody;
+
+/// <summary>
+/// Two-party custody transfer: the custodian proposes, the receiver (a handler) accepts; the transfer carries both
+/// parties' EIP-712 signatures — made by the gateway for custodial actors, supplied by actors with their own wallet
+/// (typed data from <c>GET /api/handoffs/{id}/typed-data</c>).
+/// </summary>
+public static class CustodyApi
+{
+    /// <summary>Maps the custody endpoints.</summary>
+    public static IEndpointRouteBuilder MapCustody(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/pieces/{code}/handoffs", Propose).WithTags("Custody").RequireAuthorization(Roles.Policies.Custodian)
+            .WithSummary("The custodian proposes handing the piece to a handler")
+            .WithRequestExample(new ProposeHandoffRequest("han_0123456789ab", "Srinagar", "Handed over at the workshop"));
+        var group = routes.MapGroup("/api/handoffs/{id}").WithTags("Custody").RequireAuthorization(Roles.Policies.Actor);
+        group.MapGet("/", Get).WithSummary("A handoff proposal (its parties and admins)");
+        group.MapGet("/typed-data", TypedData).WithSummary("EIP-712 typed data for a party with its own wallet to sign");
+        group.MapPost("/accept", Accept).WithSummary("The receiver accepts: both signatures are made or checked and the transfer is relayed");
+        group.MapPost("/cancel", Cancel).WithSummary("Either party cancels a proposal");
+        return routes;
+    }
+
+    private static async Task<Created<HandoffView>> Propose(
+        string code, ProposeHandoffRequest request, ClaimsPrincipal user, PieceLookup pieces, ActorStore actors,
+        IRegistryChain chain, OperationStore operations, Db db, TimeProvider time, CancellationToken ct)
+    {
+        var piece = await pieces.GetAsync(code, ct);
+        var from = await pieces.CallerAsync(user, ct);
+        var to = await actors.FindAsync(request.To, ct);
+        if (to is null || to.Kind != Roles.Handler)
+        {
+            throw ApiProblemException.Unprocessable($"Receiver '{request.To}' is not an onboarded handler.", "InvalidReceiver");
+        }
+
+        if (to.Id == from.Id)
+        {
+            throw ApiProblemException.Unprocessable("A handoff needs a different receiver.", "InvalidReceiver");
+        }
+
+        if (await operations.IsSettledAsync(piece.Code, [], [], ct))
+        {
+            var state = await chain.PieceAsync(piece.PieceId, ct);
+            if (!string.Equals(state.Custodian, from.Address, StringComparison.OrdinalIgnoreCase))
+            {
+                throw ApiProblemException.Conflict($"You are not the custodian of {piece.Code}.", "ProvenanceRegistryNotCustodian");
+            }
+        }
+
+        var record = RecordHash.Of(new HandoffRecord("provenance.handoff/v1", piece.Code, from.Address, to.Address,
+            time.GetUtcNow().ToString("O"), request.Location, request.Notes), ApiJsonContext.Default.HandoffRecord);
+        var id = "hof_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+        var now = time.GetUtcNow();
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO handoffs(id, piece_code, from_actor, to_actor, record_json, record_hash, status, created_at) " +
+            "VALUES (@id, @code, @from, @to, @json, @hash, 'proposed', @now)",
+            new { id, code = piece.Code, from = from.Id, to = to.Id, json = record.Json, hash = record.HashHex, now = now.ToString("O") },
+            tx, cancellationToken: ct)), ct);
+        return TypedResults.Created($"/api/handoffs/{id}",
+            new HandoffView(id, piece.Code, from.Id, to.Id, "proposed", record.HashHex, null, now));
+    }
+
+    private static async Task<Ok<HandoffView>> Get(string id, ClaimsPrincipal user, HandoffStore store, CancellationToken ct)
+    {
+        var h = await store.GetForPartyAsync(id, user, ct);
+        return TypedResults.Ok(h.ToView());
+    }
+
+    private static async Task<Ok<HandoffTypedData>> TypedData(
+        string id, ClaimsPrincipal user, HandoffStore store, ActorStore actors, PieceLookup pieces, SignerNonces nonces,
+        IRegistryChain chain, TimeProvider time, CancellationToken ct)
+    {
+        var h = await store.GetForPartyAsync(id, user, ct);
+        var (from, to, piece) = await store.PartiesAsync(h, ct);
+        var me = user.ActorId() == from.Id ? from : to;
+        var action = HandoffStore.Action(piece, from, to, h.RecordHash);
+        var nonce = await nonces.PeekAsync(me.Address, ct);
+        var deadline = time.GetUtcNow().AddHours(1).ToUnixTimeSeconds();
+        return TypedResults.Ok(new HandoffTypedData(me == from ? "from" : "to", me.Address, nonce, deadline,
+            chain.TypedData(action, new ActionAuthorization(nonce, deadline, "0x"))));
+    }
+
+    private static async Task<Accepted<OperationAccepted>> Accept(
+        string id, AcceptHandoffRequest? request, ClaimsPrincipal user, HandoffStore store, ActionPipeline pipeline,
+        CancellationToken ct)
+    {
+        var h = await store.GetForPartyAsync(id, user, ct);
+        if (user.ActorId() != h.ToActor)
+        {
+            throw ApiProblemException.Forbidden("Only the receiver accepts a handoff.", "NotReceiver");
+        }
+
+        if (h.Status != "proposed")
+        {
+            throw ApiProblemException.Conflict($"Handoff {id} is {h.Status}.", "HandoffClosed");
+        }
+
+        var (from, to, piece) = await store.PartiesAsync(h, ct);
+        var action = HandoffStore.Action(piece, from, to, h.RecordHash);
+        var operationId = await pipeline.SubmitAsync(new ActionDraft("handoff", to.Id, piece.Code, action,
+            Signing(from, request?.FromSignature, "fromSignature"), Signing(to, request?.ToSignature, "toSignature"),
+            [from.Address, to.Address],
+            async (c, tx, opId, token) =>
+            {
+                var updated = await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE handoffs SET status = 'accepted', operation_id = @opId WHERE id = @id AND status = 'proposed'",
+                    new { id, opId }, tx, cancellationToken: token));
+                if (updated != 1)
+                {
+                    throw ApiProblemException.Conflict($"Handoff {id} is no longer open.", "HandoffClosed");
+                }
+
+                await RecordStore.InsertAsync(c, tx, piece.Code, "handoff", from.Id,
+                    new CanonicalRecord(h.RecordJson, Provenance.Ethereum.Hex.HexConvert.FromHex(h.RecordHash)), opId, token);
+            }), ct);
+        return TypedResults.Accepted($"/api/operations/{operationId}", OperationsApi.Accepted(operationId));
+    }
+
+    private static async Task<Ok<HandoffView>> Cancel(string id, ClaimsPrincipal user, HandoffStore store, Db db, CancellationToken ct)
+    {
+        var h = await store.GetForPartyAsync(id, user, ct);
+        var updated = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "UPDATE handoffs SET status = 'cancelled' WHERE id = @id AND status = 'proposed'", new { id }, tx, cancellationToken: ct)), ct);
+        if (updated != 1)
+        {
+            throw ApiProblemException.Conflict($"Handoff {id} is {h.Status}.", "HandoffClosed");
+        }
+
+        return TypedResults.Ok(h.ToView() with { Status = "cancelled" });
+    }
+
+    private static ActionSigning Signing(ActorRow actor, WalletSignature? signature, string field)
+    {
+        if (actor.Custodial)
+        {
+            return signature is null
+                ? new ActionSigning.Custodial(actor.Id)
+                : throw ApiProblemException.Unprocessable($"{field}: {actor.Id} is custodial; the gateway signs for it.", "UnexpectedSignature");
+        }
+
+        return signature is null
+            ? throw ApiProblemException.Unprocessable($"{field} is required: {actor.Id} signs with its own wallet (see typed-data).", "SignatureRequired")
+            : new ActionSigning.Provided(new ActionAuthorization(signature.Nonce, signature.Deadline, signature.Signature));
+    }
+}

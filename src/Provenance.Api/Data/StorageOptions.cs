@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Provenance.Api.Data;
+
+/// <summary>Where the gateway keeps its SQLite store and uploaded photos (section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Storage";
+
+    /// <summary>Data directory; created when missing. Env <c>PROVENANCE_DATA_DIR</c> or <c>Storage__DataDirectory</c>.</summary>
+    [Required(ErrorMessage = "Storage:DataDirectory is required (env PROVENANCE_DATA_DIR): the folder for the SQLite store and photos.")]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>How long a writer waits for SQLite's lock before failing.</summary>
+    [Range(100, 60_000, ErrorMessage = "Storage:BusyTimeoutMs must be between 100 and 60000.")]
+    public int BusyTimeoutMs { get; set; } = 5_000;
+
+    /// <summary>Full path of the SQLite database file.</summary>
+    public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "provenance.db");
+
+    /// <summary>Folder of content-addressed photo files.</summary>
+    public string PhotoDirectory => Path.Combine(Path.GetFullPath(DataDirectory), "photos");
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using Provenance.Ethereum.Eth;
+using Provenance.Ethereum.JsonRpc;
+
+namespace Provenance.Ethereum.Submission;
+
+public sealed partial class TransactionSubmitter
+{
+    private readonly SemaphoreSlim _chainCheck = new(1, 1);
+    private DateTimeOffset _lastChainCheck;
+
+    /// <summary>How long a used nonce without any of our hashes must last before it counts as replaced.</summary>
+    private static readonly TimeSpan ReplacementGracePeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Waits until one of <paramref name="pending"/>'s hashes has a receipt with a block hash. Meanwhile it resends
+    /// the bytes after <see cref="TransactionSubmitterOptions.RebroadcastAfter"/> and re-signs with both fee fields
+    /// raised by <see cref="TransactionSubmitterOptions.FeeBumpPercent"/> after
+    /// <see cref="TransactionSubmitterOptions.FeeBumpAfter"/> (each replacement goes through the BeforeSend hook).
+    /// </summary>
+    /// <exception cref="ReceiptTimeoutException">No receipt within <see cref="TransactionSubmitterOptions.ReceiptTimeout"/>.</exception>
+    /// <exception cref="ChainResetException">The chain was reset after it was sent.</exception>
+    /// <exception cref="TransactionReplacedException">Its nonce was mined with another transaction.</exception>
+    public async Task<TransactionReceipt> WaitForReceiptAsync(PendingTransaction pending, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var clock = Stopwatch.StartNew();
+        var delay = _options.ReceiptPollInterval;
+        var maxDelay = TimeSpan.FromSeconds(2);
+        while (true)
+        {
+            ThrowIfReset(pending);
+            try
+            {
+                if (await FindReceiptAsync(pending, cancellationToken).ConfigureAwait(false) is { } receipt)
+                {
+                    pending.Receipt = receipt;
+                    pending.ConfirmedByNode = true;
+                    return receipt;
+                }
+
+                await CheckChainAsync(force: false, cancellationToken).ConfigureAwait(false);
+                ThrowIfReset(pending);
+                await KeepAliveAsync(pending, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcTransportException)
+            {
+                // The node is unavailable for now; keep waiting until the overall timeout.
+            }
+
+            var left = _options.ReceiptTimeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new ReceiptTimeoutException(pending.Hash, _options.ReceiptTimeout);
+            }
+
+            await Task.Delay(delay < left ? delay : left, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), Math.Max(maxDelay.Ticks, delay.Ticks)));
+        }
+    }
+
+    /// <summary>
+    /// Checks chain id, genesis hash and head against what the submitter last saw (throttled to
+    /// <see cref="TransactionSubmitterOptions.ChainCheckInterval"/> unless <paramref name="force"/>); on a reset it
+    /// resynchronises the nonce, fails the waits of earlier transactions with <see cref="ChainResetException"/> and
+    /// calls <see cref="TransactionSubmitterOptions.OnChainReset"/>. Returns the reset, if one was detected now.
+    /// </summary>
+    public async Task<ChainResetInfo?> CheckChainAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (!force && DateTimeOffset.UtcNow - _lastChainCheck < _options.ChainCheckInterval)
+        {
+            return null;
+        }
+
+        await _chainCheck.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ChainResetInfo? reset = null;
+        try
+        {
+            if (!force && DateTimeOffset.UtcNow - _lastChainCheck < _options.ChainCheckInterval)
+            {
+                return null;
+            }
+
+            var (chainId, head, genesis) = await ReadChainAsync(cancellationToken).ConfigureAwait(false);
+            _lastChainCheck = DateTimeOffset.UtcNow;
+            lock (_gate)
+            {
+                string? reason = null;
+                if (chainId != _chainId)
+                {
+                    reason = $"chain id changed from {_chainId} to {chainId}";
+                    _fault = $"The node now serves chain id {chainId}; this submitter signs for {_chainId}. Restart it against the right node.";
+                }
+                else if (!string.Equals(genesis, _genesisHash, StringComparison.Ordinal))
+                {
+                    reason = $"genesis hash changed from {_genesisHash} to {genesis}";
+                }
+                else if (head + _options.ReorgTolerance < _lastBlock)
+                {
+                    reason = $"head went back from block {_lastBlock} to {head}";
+                }
+
+                if (reason is not null)
+                {
+                    reset = new ChainResetInfo(_chainId, chainId, _genesisHash, genesis, _lastBlock, head, reason);
+                    _genesisHash = genesis;
+                    _lastBlock = head;
+                    _nextNonce = null;
+                    _lastReset = reset;
+                    _fees = null;
+                    Interlocked.Increment(ref _generation);
+                }
+                else
+                {
+                    _lastBlock = Math.Max(_lastBlock, head);
+                }
+            }
+        }
+        finally
+        {
+            _chainCheck.Release();
+        }
+
+        if (reset is not null && _options.OnChainReset is { } callback)
+        {
+            await callback(reset, cancellationToken).ConfigureAwait(false);
+        }
+
+        return reset;
+    }
+
+    private async Task<(ulong ChainId, ulong Head, string? Genesis)> ReadChainAsync(CancellationToken ct)
+    {
+        var batch = new JsonRpcBatch();
+        var chainId = batch.Add(EthCalls.ChainId());
+        var head = batch.Add(EthCalls.BlockNumber());
+        var genesis = batch.Add(EthCalls.GetBlockByNumber(BlockParameter.Earliest));
+        await _eth.Rpc.SendBatchAsync(batch, ct).ConfigureAwait(false);
+        return (await chainId.ConfigureAwait(false), await head.ConfigureAwait(false), (await genesis.ConfigureAwait(false))?.Hash);
+    }
+
+    private void ThrowIfReset(PendingTransaction pending)
+    {
+        if (pending.Generation != Volatile.Read(ref _generation))
+        {
+            lock (_gate)
+            {
+                throw new ChainResetException(_lastReset!);
+            }
+        }
+    }
+
+    private async Task<TransactionReceipt?> FindReceiptAsync(PendingTransaction pending, CancellationToken ct)
+    {
+        var hashes = pending.Hashes;
+        var batch = new JsonRpcBatch();
+        var receipts = hashes.Select(h => batch.Add(EthCalls.GetTransactionReceipt(h))).ToList();
+        var mined = batch.Add(EthCalls.GetTransactionCount(Address, BlockParameter.Latest));
+        await _eth.Rpc.SendBatchAsync(batch, ct).ConfigureAwait(false);
+        foreach (var r in receipts)
+        {
+            if (await r.ConfigureAwait(false) is { } receipt)
+            {
+                return receipt;
+            }
+        }
+
+        if (await mined.ConfigureAwait(false) <= pending.Nonce)
+        {
+            pending.NonceUsedSince = null;
+            return null;
+        }
+
+        // The nonce is used, yet no receipt of ours: ours may have been mined just now (a node can count the nonce
+        // before it serves the receipt). Conclude "replaced" only when the node does not know any of our hashes
+        // and that lasts a grace period.
+        foreach (var hash in hashes)
+        {
+            if (await _eth.GetTransactionByHashAsync(hash, ct).ConfigureAwait(false) is not null)
+            {
+                pending.NonceUsedSince = null;
+                return null;
+            }
+        }
+
+        var since = pending.NonceUsedSince ??= DateTimeOffset.UtcNow;
+        if (DateTimeOffset.UtcNow - since >= ReplacementGracePeriod)
+        {
+            throw new TransactionReplacedException(pending.Nonce, hashes);
+        }
+
+        return null;
+    }
+
+    /// <summary>Rebroadcasts or fee-bumps a transaction that has waited too long.</summary>
+    private async Task KeepAliveAsync(PendingTransaction pending, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (pending.Transaction is { } tx && now - pending.LastFeeChangeAt >= _options.FeeBumpAfter)
+        {
+            var bumped = tx.Fees.Bump(_options.FeeBumpPercent);
+            if (bumped is Eip1559Fees b && await CurrentFeesAsync(force: true, ct).ConfigureAwait(false) is Eip1559Fees network)
+            {
+                bumped = b.Max(network);
+            }
+
+            var replacement = tx with { Fees = bumped };
+            var signed = _signer.Sign(replacement);
+            await BeforeSendAsync(new BeforeSendContext(signed.Raw, signed.Hash, replacement.Nonce, pending.Hash), ct).ConfigureAwait(false);
+            var outcome = await SendRawAsync(signed, ct).ConfigureAwait(false);
+            if (outcome.Kind is SendOutcomeKind.Accepted or SendOutcomeKind.Unconfirmed)
+            {
+                pending.Replace(replacement, signed);
+            }
+
+            return;
+        }
+
+        if (now - pending.LastSentAt >= _options.RebroadcastAfter)
+        {
+            var outcome = await SendRawAsync(pending.Current, ct).ConfigureAwait(false);
+            pending.LastSentAt = now;
+            if (outcome.Kind == SendOutcomeKind.Accepted)
+            {
+                pending.ConfirmedByNode = true;
+            }
+        }
+    }
+}

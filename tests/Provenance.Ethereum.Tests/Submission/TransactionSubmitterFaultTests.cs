@@ -1,0 +1,358 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using Provenance.Ethereum.Eth;
+using Provenance.Ethereum.JsonRpc;
+using Provenance.Ethereum.Submission;
+
+namespace Provenance.Ethereum.Tests.Submission;
+
+/// <summary>Submitter behaviour under faults a real node will not produce on demand, against <see cref="FakeChain"/>.</summary>
+public sealed class TransactionSubmitterFaultTests
+{
+    private static readonly Address Sender = Address.Parse("0x1000000000000000000000000000000000000001");
+    private static readonly Address Target = Address.Parse("0x2000000000000000000000000000000000000002");
+
+    private static TransactionRequest Call(int i) => new() { To = Target, Data = BitConverter.GetBytes(i) };
+
+    private static async Task<(FakeChain Chain, FakeSigner Signer, TransactionSubmitter Submitter)> StartAsync(
+        TransactionSubmitterOptions? options = null, FakeChain? chain = null)
+    {
+        chain ??= new FakeChain();
+        var signer = new FakeSigner(Sender);
+        var submitter = new TransactionSubmitter(chain.CreateEth(), signer, options);
+        await submitter.StartAsync(CancellationToken.None);
+        return (chain, signer, submitter);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_ManyConcurrentCallers_NoncesContiguousAndAllMined()
+    {
+        var (chain, _, submitter) = await StartAsync();
+        await using var _ = submitter;
+
+        var pending = await Task.WhenAll(Enumerable.Range(0, 64).Select(c => Task.Run(async () =>
+        {
+            var mine = new List<PendingTransaction>();
+            for (var i = 0; i < 20; i++)
+            {
+                mine.Add(await submitter.SubmitAsync(Call((c * 100) + i), CancellationToken.None));
+            }
+
+            return mine;
+        })));
+
+        var all = pending.SelectMany(p => p).ToList();
+        all.Select(p => p.Nonce).Order().Should().Equal(Enumerable.Range(0, 1280).Select(i => (ulong)i));
+        chain.MinedNonces().Should().HaveCount(1280);
+        submitter.NextNonce.Should().Be(1280UL);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_SendNeverReachesNode_FailsWithoutBurningNonce()
+    {
+        var (chain, _, submitter) = await StartAsync();
+        await using var _ = submitter;
+        chain.OnSend = (_, n) => n == 1 ? (new HttpRequestException(HttpRequestError.ConnectionError, "refused"), null, false) : default;
+
+        var act = () => submitter.SubmitAsync(Call(1), CancellationToken.None);
+        (await act.Should().ThrowAsync<RpcTransportException>()).Which.CertainlyNotDelivered.Should().BeTrue();
+        var next = await submitter.SubmitAsync(Call(2), CancellationToken.None);
+
+        next.Nonce.Should().Be(0UL);
+        chain.MinedNonces().Should().Equal(0UL);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_AnswerLostAfterNodeTookIt_KeepsNonceAndCountsAsSent()
+    {
+        var (chain, signer, submitter) = await StartAsync();
+        await using var _ = submitter;
+        chain.OnSend = (_, n) => n == 1 ? (new HttpRequestException(HttpRequestError.ResponseEnded, "reset"), null, true) : default;
+
+        var first = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+        var second = await submitter.SubmitAsync(Call(2), CancellationToken.None);
+
+        first.Nonce.Should().Be(0UL);
+        first.ConfirmedByNode.Should().BeTrue("the submitter asked the node for its hash");
+        second.Nonce.Should().Be(1UL);
+        signer.Signed.Should().Be(2);
+        chain.MinedNonces().Should().Equal(0UL, 1UL);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_AnswerLostAndNodeDoesNotHaveIt_ResendsSameBytes()
+    {
+        var (chain, signer, submitter) = await StartAsync();
+        await using var _ = submitter;
+        chain.OnSend = (_, n) => n == 1 ? (new HttpRequestException(HttpRequestError.ResponseEnded, "reset"), null, false) : default;
+
+        var first = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+
+        first.Nonce.Should().Be(0UL);
+        signer.Signed.Should().Be(1, "the same signed bytes are sent again, not re-signed");
+        chain.Sends.Should().Be(2);
+        chain.MinedNonces().Should().Equal(0UL);
+    }
+
+    [Theory]
+    [InlineData("already known")]
+    [InlineData("nonce too low")]
+    [InlineData("Known transaction: 0x1234")]
+    public async Task SubmitAsync_ConflictErrorButOurHashKnown_CountsAsSentWithoutResigning(string message)
+    {
+        var (chain, signer, submitter) = await StartAsync();
+        await using var _ = submitter;
+        chain.OnSend = (_, n) => n == 1 ? (null, message, true) : default;
+
+        var first = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+        var second = await submitter.SubmitAsync(Call(2), CancellationToken.None);
+
+        first.Nonce.Should().Be(0UL);
+        second.Nonce.Should().Be(1UL);
+        signer.Signed.Should().Be(2);
+        chain.MinedNonces().Should().Equal(0UL, 1UL);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_NonceTakenByAnotherSender_ResyncsAndResignsThroughHook()
+    {
+        var hooked = new ConcurrentQueue<BeforeSendContext>();
+        var (chain, signer, submitter) = await StartAsync(new TransactionSubmitterOptions
+        {
+            BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+        });
+        await using var _ = submitter;
+        chain.MineForeign(0);
+
+        var sent = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+
+        sent.Nonce.Should().Be(1UL);
+        signer.Signed.Should().Be(2);
+        hooked.Select(h => h.Nonce).Should().Equal(0UL, 1UL);
+        hooked.Last().Replaces.Should().Be(hooked.First().Hash);
+        hooked.Last().Hash.Should().Be(sent.Hash);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_BeforeSendFails_NothingSentAndNonceKept()
+    {
+        var fail = true;
+        var (chain, _, submitter) = await StartAsync(new TransactionSubmitterOptions
+        {
+            BeforeSend = (_, _) => fail ? throw new IOException("disk full") : Task.CompletedTask,
+        });
+        await using var _ = submitter;
+
+        var act = () => submitter.SubmitAsync(Call(1), CancellationToken.None);
+        await act.Should().ThrowAsync<IOException>();
+        fail = false;
+        var next = await submitter.SubmitAsync(Call(2), CancellationToken.None);
+
+        chain.Sends.Should().Be(1);
+        next.Nonce.Should().Be(0UL);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_NodeRejects_FailsAndNextGetsSameNonce()
+    {
+        var (chain, _, submitter) = await StartAsync();
+        await using var _ = submitter;
+        chain.OnSend = (_, n) => n == 1 ? (null, "insufficient funds for gas * price + value", false) : default;
+
+        var act = () => submitter.SubmitAsync(Call(1), CancellationToken.None);
+        (await act.Should().ThrowAsync<JsonRpcException>()).Which.RpcMessage.Should().Contain("insufficient funds");
+        var next = await submitter.SubmitAsync(Call(2), CancellationToken.None);
+
+        next.Nonce.Should().Be(0UL);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_BaseFeeJumped_RaisesFeesAndResends()
+    {
+        var (chain, _, submitter) = await StartAsync(new TransactionSubmitterOptions { FeeRefreshInterval = TimeSpan.FromHours(1) });
+        await using var _ = submitter;
+        await submitter.SubmitAsync(Call(0), CancellationToken.None); // caches fees at base fee 1,000
+        chain.BaseFee = 5_000;
+
+        var sent = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+
+        ((Eip1559Fees)sent.Transaction!.Fees).MaxFeePerGas.Should().BeGreaterThanOrEqualTo(new BigInteger(5_000));
+        chain.MinedNonces().Should().Equal(0UL, 1UL);
+    }
+
+    [Fact]
+    public async Task WaitForReceiptAsync_StuckTransaction_BumpsBothFeesByAtLeastTenPercent()
+    {
+        var hooked = new ConcurrentQueue<BeforeSendContext>();
+        var chain = new FakeChain { Automine = false };
+        var (_, _, submitter) = await StartAsync(
+            new TransactionSubmitterOptions
+            {
+                FeeBumpAfter = TimeSpan.FromMilliseconds(100),
+                RebroadcastAfter = TimeSpan.FromHours(1),
+                ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
+                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+            },
+            chain);
+        await using var _ = submitter;
+        var pending = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+        var original = (Eip1559Fees)pending.Transaction!.Fees;
+
+        var wait = submitter.WaitForReceiptAsync(pending, CancellationToken.None);
+        await WaitUntilAsync(() => pending.Hashes.Count >= 2);
+        chain.MineAll();
+        var receipt = await wait;
+
+        var bumped = (Eip1559Fees)pending.Transaction!.Fees;
+        (bumped.MaxFeePerGas * 100).Should().BeGreaterThanOrEqualTo(original.MaxFeePerGas * 110);
+        (bumped.MaxPriorityFeePerGas * 100).Should().BeGreaterThanOrEqualTo(original.MaxPriorityFeePerGas * 110);
+        receipt.TransactionHash.Should().Be(pending.Hash).And.NotBe(pending.Hashes[0]);
+        hooked.Should().Contain(c => c.Replaces == pending.Hashes[0] && c.Nonce == pending.Nonce);
+    }
+
+    [Fact]
+    public async Task WaitForReceiptAsync_NodeDroppedTransaction_RebroadcastsSameBytes()
+    {
+        var chain = new FakeChain { Automine = false };
+        var (_, signer, submitter) = await StartAsync(
+            new TransactionSubmitterOptions { RebroadcastAfter = TimeSpan.FromMilliseconds(100), ReceiptPollInterval = TimeSpan.FromMilliseconds(20) },
+            chain);
+        await using var _ = submitter;
+        var pending = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+        chain.Reset(); // the node forgets its pool (same genesis, head unchanged below)
+        chain.Head = 10;
+
+        var wait = submitter.WaitForReceiptAsync(pending, CancellationToken.None);
+        await WaitUntilAsync(() => chain.Sends >= 2);
+        chain.MineAll();
+
+        (await wait).TransactionHash.Should().Be(pending.Hash);
+        signer.Signed.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task WaitForReceiptAsync_NonceMinedByOtherTransaction_ThrowsReplaced()
+    {
+        var chain = new FakeChain { Automine = false };
+        var (_, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ReceiptPollInterval = TimeSpan.FromMilliseconds(10) }, chain);
+        await using var _ = submitter;
+        var pending = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+
+        chain.MineForeign(pending.Nonce);
+
+        (await submitter.Invoking(s => s.WaitForReceiptAsync(pending, CancellationToken.None)).Should().ThrowAsync<TransactionReplacedException>())
+            .Which.Nonce.Should().Be(pending.Nonce);
+    }
+
+    [Fact]
+    public async Task CheckChainAsync_NodeRestartedEmpty_DetectsResetResyncsAndFailsOldWaits()
+    {
+        var resets = new ConcurrentQueue<ChainResetInfo>();
+        var (chain, _, submitter) = await StartAsync(new TransactionSubmitterOptions
+        {
+            OnChainReset = (r, _) => { resets.Enqueue(r); return Task.CompletedTask; },
+            ChainCheckInterval = TimeSpan.FromHours(1),
+        });
+        await using var _ = submitter;
+        for (var i = 0; i < 3; i++)
+        {
+            await submitter.SubmitAsync(Call(i), CancellationToken.None);
+        }
+
+        chain.Automine = false;
+        var stuck = await submitter.SubmitAsync(Call(3), CancellationToken.None);
+        chain.Reset(newGenesis: "0x" + new string('b', 64));
+        chain.Automine = true;
+
+        var reset = await submitter.CheckChainAsync(force: true, CancellationToken.None);
+        var wait = () => submitter.WaitForReceiptAsync(stuck, CancellationToken.None);
+        var after = await submitter.SubmitAsync(Call(4), CancellationToken.None);
+
+        reset.Should().NotBeNull();
+        reset!.Reason.Should().Contain("genesis");
+        resets.Should().ContainSingle();
+        await wait.Should().ThrowAsync<ChainResetException>();
+        after.Nonce.Should().Be(0UL);
+    }
+
+    [Fact]
+    public async Task CheckChainAsync_HeadWentBackSameGenesis_DetectsReset()
+    {
+        var (chain, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ChainCheckInterval = TimeSpan.FromHours(1) });
+        await using var _ = submitter;
+        chain.Head = 3;
+
+        var reset = await submitter.CheckChainAsync(force: true, CancellationToken.None);
+
+        reset!.Reason.Should().Contain("head went back from block 10 to 3");
+    }
+
+    [Fact]
+    public async Task CheckChainAsync_ChainIdChanged_RefusesFurtherSubmissions()
+    {
+        var (chain, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ChainCheckInterval = TimeSpan.FromHours(1) });
+        await using var _ = submitter;
+        chain.ChainId = 1;
+
+        (await submitter.CheckChainAsync(force: true, CancellationToken.None))!.ChainId.Should().Be(1UL);
+        var act = () => submitter.SubmitAsync(Call(1), CancellationToken.None);
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("chain id 1");
+    }
+
+    [Fact]
+    public async Task StartAsync_UnexpectedChainId_Throws()
+    {
+        var submitter = new TransactionSubmitter(new FakeChain().CreateEth(), new FakeSigner(Sender), new TransactionSubmitterOptions { ExpectedChainId = 1 });
+
+        var act = () => submitter.StartAsync(CancellationToken.None);
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("31337");
+    }
+
+    [Fact]
+    public async Task ResubmitAsync_PersistedAfterNodeLostPool_AllKnownAgainAndForeignNonceReported()
+    {
+        var persisted = new ConcurrentQueue<BeforeSendContext>();
+        var chain = new FakeChain { Automine = false };
+        var (_, _, first) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; } }, chain);
+        for (var i = 0; i < 4; i++)
+        {
+            await first.SubmitAsync(Call(i), CancellationToken.None);
+        }
+
+        await first.DisposeAsync();
+        chain.Reset(); // crash: the pool is gone, genesis unchanged
+        chain.Head = 10;
+        chain.MineForeign(0); // meanwhile someone else used nonce 0
+        var (_, _, second) = await StartAsync(chain: chain);
+        await using var _ = second;
+
+        var results = await second.ResubmitAsync(persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)).Reverse(), CancellationToken.None);
+        chain.MineAll();
+
+        results.Select(r => r.Transaction.Nonce).Should().Equal(0UL, 1UL, 2UL, 3UL);
+        results[0].Outcome.Should().Be(ResubmitOutcome.NonceUsedByOther);
+        results.Skip(1).Should().OnlyContain(r => r.Outcome == ResubmitOutcome.Known);
+        foreach (var r in results.Skip(1))
+        {
+            (await second.WaitForReceiptAsync(r.Pending!, CancellationToken.None)).TransactionHash.Should().Be(r.Transaction.Hash);
+        }
+
+        (await second.SubmitAsync(Call(9), CancellationToken.None)).Nonce.Should().Be(4UL);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("condition not met");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}
