@@ -193,10 +193,6 @@ interface IProvenanceRegistry {
     error ProvenanceRegistryInvalidNonce(address signer, uint256 currentNonce, uint256 nonce);
     /// @notice The signature does not recover to `signer` (`recovered` is zero when malformed or high-s).
     error ProvenanceRegistryInvalidSignature(address signer, address recovered);
-    /// @notice An internal entry point was called from outside the registry.
-    error ProvenanceRegistryUnauthorizedCaller(address caller);
-    /// @notice Batch action `index` ran out of gas; the whole batch reverts so no nonce is burnt by gas starvation.
-    error ProvenanceRegistryInsufficientGas(uint256 index);
 
     // ------------------------------------------------------------------------------------------------------------
     // Events
@@ -436,8 +432,8 @@ interface IProvenanceRegistry {
      * Otherwise the nonces are consumed and the action runs; if it reverts, its state changes are undone but the
      * nonces stay consumed and {ActionFailed} is logged with `nonceConsumed = true`, so a relayer's nonces stay
      * contiguous. On success the action's own event is followed by {ActionSucceeded}. Malformed calldata (e.g. an
-     * out-of-range enum) reverts the whole call, and so does an action that runs out of gas
-     * ({ProvenanceRegistryInsufficientGas}): a relayer cannot fail an action, and burn its nonce, by starving it.
+     * out-of-range enum) reverts the whole call, and so does running out of gas: no action runs in a sub-call, so a
+     * relayer cannot make one action fail, and burn its nonce, by starving it of gas.
      * @param actions the signed actions
      * @return succeeded per action, whether it succeeded
      */

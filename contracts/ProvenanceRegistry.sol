@@ -98,44 +98,42 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
 
     /// @inheritdoc IProvenanceRegistry
     function register(bytes32 id, bytes32 recordHash, address[] calldata makers, address claimSigner) external {
-        _register(_msgSender(), id, recordHash, makers, claimSigner);
+        _orRevert(_register(_msgSender(), id, recordHash, makers, claimSigner));
     }
 
     /// @inheritdoc IProvenanceRegistry
     function appendEvent(bytes32 id, EventKind kind, bytes32 recordHash) external {
-        _appendEvent(_msgSender(), id, kind, recordHash);
+        _orRevert(_appendEvent(_msgSender(), id, kind, recordHash));
     }
 
     /// @inheritdoc IProvenanceRegistry
     function handoff(bytes32 id, address to, bytes32 recordHash, Authorization calldata receiverAuth) external {
         address from = _msgSender();
         if (to != from) {
-            bytes32 digest = _handoffDigest(id, from, to, recordHash, receiverAuth);
-            bytes memory err = _authorizationError(to, digest, receiverAuth);
-            if (err.length != 0) _revertWith(err);
+            _orRevert(_authorizationError(to, _handoffDigest(id, from, to, recordHash, receiverAuth), receiverAuth));
             _useNonce(to);
         }
-        _handoff(from, id, to, recordHash);
+        _orRevert(_handoff(from, id, to, recordHash));
     }
 
     /// @inheritdoc IProvenanceRegistry
     function flag(bytes32 id, bytes32 recordHash) external {
-        _flag(_msgSender(), id, recordHash);
+        _orRevert(_flag(_msgSender(), id, recordHash));
     }
 
     /// @inheritdoc IProvenanceRegistry
     function unflag(bytes32 id, bytes32 recordHash) external {
-        _unflag(_msgSender(), id, recordHash);
+        _orRevert(_unflag(_msgSender(), id, recordHash));
     }
 
     /// @inheritdoc IProvenanceRegistry
     function revoke(bytes32 id, bytes32 recordHash) external {
-        _revoke(_msgSender(), id, recordHash);
+        _orRevert(_revoke(_msgSender(), id, recordHash));
     }
 
     /// @inheritdoc IProvenanceRegistry
     function claim(bytes32 id, address owner) external {
-        _claim(_msgSender(), id, owner);
+        _orRevert(_claim(_msgSender(), id, owner));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -144,10 +142,9 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
 
     /// @inheritdoc IProvenanceRegistry
     function execute(SignedAction calldata action) external {
-        bytes memory err = _authenticationError(action);
-        if (err.length != 0) _revertWith(err);
+        _orRevert(_authenticationError(action));
         _consumeNonces(action);
-        _apply(action);
+        _orRevert(_apply(action));
     }
 
     /// @inheritdoc IProvenanceRegistry
@@ -162,26 +159,15 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
                 continue;
             }
             _consumeNonces(action);
-            try this.applyAuthenticated(action) {
+            // A rule that fails has changed nothing (rules check everything before their first write).
+            err = _apply(action);
+            if (err.length != 0) {
+                emit ActionFailed(i, action.signer, action.auth.nonce, true, err);
+            } else {
                 succeeded[i] = true;
                 emit ActionSucceeded(i);
-            } catch (bytes memory reason) {
-                // Every rule failure carries a custom error; empty data means the call ran out of gas.
-                if (reason.length == 0) revert ProvenanceRegistryInsufficientGas(i);
-                emit ActionFailed(i, action.signer, action.auth.nonce, true, reason);
             }
         }
-    }
-
-    /**
-     * @notice Runs an already authenticated action. Only the registry itself may call it: {executeBatch} does, so
-     * that a failing action reverts alone.
-     * @dev Requirements: `msg.sender` is this contract.
-     * @param action the authenticated action
-     */
-    function applyAuthenticated(SignedAction calldata action) external {
-        if (msg.sender != address(this)) revert ProvenanceRegistryUnauthorizedCaller(msg.sender);
-        _apply(action);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -246,7 +232,9 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Rules (one internal path per action, shared by both forms)
+    // Rules: one internal path per action, shared by all forms. Each returns the ABI-encoded custom error it fails
+    // with (empty on success) and makes every check before its first write, so a failing rule changes nothing:
+    // the direct and relayed forms revert with the error, executeBatch logs it and goes on.
     // ------------------------------------------------------------------------------------------------------------
 
     function _register(
@@ -255,70 +243,83 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
         bytes32 recordHash,
         address[] calldata makers,
         address claimSigner
-    ) private {
-        if (id == bytes32(0)) revert ProvenanceRegistryInvalidId(id);
+    ) private returns (bytes memory) {
+        if (id == bytes32(0)) return abi.encodeWithSelector(ProvenanceRegistryInvalidId.selector, id);
         Piece storage p = _pieces[id];
-        if (p.status != PieceStatus.None) revert ProvenanceRegistryPieceExists(id);
-        _requireRole(ARTISAN_ROLE, artisan);
+        if (p.status != PieceStatus.None) return abi.encodeWithSelector(ProvenanceRegistryPieceExists.selector, id);
+        if (!hasRole(ARTISAN_ROLE, artisan)) return _missingRole(artisan, ARTISAN_ROLE);
         uint256 count = makers.length;
-        if (count == 0 || count > MAX_MAKERS) revert ProvenanceRegistryInvalidMakerCount(count);
+        if (count == 0 || count > MAX_MAKERS) {
+            return abi.encodeWithSelector(ProvenanceRegistryInvalidMakerCount.selector, count);
+        }
         address previous = address(0);
         for (uint256 i = 0; i < count; ++i) {
             address maker = makers[i];
             // solhint-disable-next-line gas-strict-inequalities
-            if (maker <= previous) revert ProvenanceRegistryMakersNotSorted(i);
-            _requireRole(ARTISAN_ROLE, maker);
+            if (maker <= previous) return abi.encodeWithSelector(ProvenanceRegistryMakersNotSorted.selector, i);
+            if (!hasRole(ARTISAN_ROLE, maker)) return _missingRole(maker, ARTISAN_ROLE);
             previous = maker;
         }
-        if (claimSigner == address(0)) revert ProvenanceRegistryInvalidClaimSigner(claimSigner);
+        if (claimSigner == address(0)) {
+            return abi.encodeWithSelector(ProvenanceRegistryInvalidClaimSigner.selector, claimSigner);
+        }
 
         p.custodian = artisan;
         p.status = PieceStatus.Active;
         p.claimant = claimSigner;
-        (, bytes32 head) = _record(
-            p,
-            id,
-            EventKind.Registration,
-            artisan,
-            claimSigner,
-            recordHash,
-            keccak256(abi.encodePacked(makers))
-        );
+        bytes32 makersHash = keccak256(abi.encodePacked(makers));
+        (, bytes32 head) = _record(p, id, EventKind.Registration, artisan, claimSigner, recordHash, makersHash);
         emit PieceRegistered(id, artisan, claimSigner, makers, recordHash, head);
+        return "";
     }
 
-    function _appendEvent(address actor, bytes32 id, EventKind kind, bytes32 recordHash) private {
-        Piece storage p = _existing(id);
-        if (kind == EventKind.Registration || kind > EventKind.Note) revert ProvenanceRegistryInvalidEventKind(kind);
+    function _appendEvent(
+        address actor,
+        bytes32 id,
+        EventKind kind,
+        bytes32 recordHash
+    ) private returns (bytes memory err) {
+        Piece storage p = _pieces[id];
         PieceStatus status = p.status;
+        if (status == PieceStatus.None) return _unknownPiece(id);
+        if (kind == EventKind.Registration || kind > EventKind.Note) {
+            return abi.encodeWithSelector(ProvenanceRegistryInvalidEventKind.selector, kind);
+        }
         if (kind == EventKind.Certification) {
-            _requireRole(CERTIFIER_ROLE, actor);
+            if (!hasRole(CERTIFIER_ROLE, actor)) return _missingRole(actor, CERTIFIER_ROLE);
         } else if (kind == EventKind.PaymentConfirmed) {
             address artisan = _artisanOf(p);
-            if (actor != artisan) revert ProvenanceRegistryNotArtisan(id, actor, artisan);
-            _requireRole(ARTISAN_ROLE, actor);
+            if (actor != artisan) {
+                return abi.encodeWithSelector(ProvenanceRegistryNotArtisan.selector, id, actor, artisan);
+            }
+            if (!hasRole(ARTISAN_ROLE, actor)) return _missingRole(actor, ARTISAN_ROLE);
         } else if (kind == EventKind.Note) {
-            if (!_isParty(p, actor)) revert ProvenanceRegistryNotPieceParty(id, actor);
+            if (!_isParty(p, actor)) return abi.encodeWithSelector(ProvenanceRegistryNotPieceParty.selector, id, actor);
         } else {
             // Processing, Shipping, Export, Sale: custody-side steps.
-            _requireCustodian(p, id, actor);
+            err = _custodianError(p, id, actor);
+            if (err.length != 0) return err;
             if (status == PieceStatus.Flagged || (kind == EventKind.Sale && status != PieceStatus.Active)) {
-                revert ProvenanceRegistryInvalidStatus(id, status);
+                return _invalidStatus(id, status);
             }
         }
-        if (status == PieceStatus.Revoked) revert ProvenanceRegistryInvalidStatus(id, status);
-        if (kind == EventKind.Sale) p.status = PieceStatus.Sold;
+        if (status == PieceStatus.Revoked) return _invalidStatus(id, status);
 
+        if (kind == EventKind.Sale) p.status = PieceStatus.Sold;
         (uint256 seq, bytes32 head) = _record(p, id, kind, actor, address(0), recordHash, bytes32(0));
         emit EventAppended(id, kind, actor, seq, recordHash, head);
+        return "";
     }
 
-    function _handoff(address from, bytes32 id, address to, bytes32 recordHash) private {
-        Piece storage p = _existing(id);
-        _requireCustodian(p, id, from);
-        _requireLive(p, id);
-        if (to == from) revert ProvenanceRegistryInvalidReceiver(id, to);
-        _requireRole(HANDLER_ROLE, to);
+    function _handoff(address from, bytes32 id, address to, bytes32 recordHash) private returns (bytes memory err) {
+        Piece storage p = _pieces[id];
+        PieceStatus status = p.status;
+        if (status == PieceStatus.None) return _unknownPiece(id);
+        err = _custodianError(p, id, from);
+        if (err.length != 0) return err;
+        if (!_isLive(status)) return _invalidStatus(id, status);
+        if (to == from) return abi.encodeWithSelector(ProvenanceRegistryInvalidReceiver.selector, id, to);
+        if (!hasRole(HANDLER_ROLE, to)) return _missingRole(to, HANDLER_ROLE);
 
         if (!p.handedOff) {
             p.handedOff = true;
@@ -327,47 +328,58 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
         p.custodian = to;
         (uint256 seq, bytes32 head) = _record(p, id, EventKind.Handoff, from, to, recordHash, bytes32(0));
         emit CustodyTransferred(id, from, to, seq, recordHash, head);
+        return "";
     }
 
-    function _flag(address actor, bytes32 id, bytes32 recordHash) private {
-        Piece storage p = _existing(id);
-        _requireStatusAuthority(actor);
-        PieceStatus previous = _requireLive(p, id);
+    function _flag(address actor, bytes32 id, bytes32 recordHash) private returns (bytes memory err) {
+        Piece storage p = _pieces[id];
+        PieceStatus previous = p.status;
+        err = _statusChangeError(p, id, actor);
+        if (err.length != 0) return err;
+        if (!_isLive(previous)) return _invalidStatus(id, previous);
+
         p.statusBeforeFlag = previous;
         _changeStatus(p, id, actor, EventKind.Flag, previous, PieceStatus.Flagged, recordHash);
+        return "";
     }
 
-    function _unflag(address actor, bytes32 id, bytes32 recordHash) private {
-        Piece storage p = _existing(id);
-        _requireStatusAuthority(actor);
+    function _unflag(address actor, bytes32 id, bytes32 recordHash) private returns (bytes memory err) {
+        Piece storage p = _pieces[id];
         PieceStatus previous = p.status;
-        if (previous != PieceStatus.Flagged) revert ProvenanceRegistryInvalidStatus(id, previous);
+        err = _statusChangeError(p, id, actor);
+        if (err.length != 0) return err;
+        if (previous != PieceStatus.Flagged) return _invalidStatus(id, previous);
+
         _changeStatus(p, id, actor, EventKind.Unflag, previous, p.statusBeforeFlag, recordHash);
+        return "";
     }
 
-    function _revoke(address actor, bytes32 id, bytes32 recordHash) private {
-        Piece storage p = _existing(id);
-        _requireStatusAuthority(actor);
+    function _revoke(address actor, bytes32 id, bytes32 recordHash) private returns (bytes memory err) {
+        Piece storage p = _pieces[id];
         PieceStatus previous = p.status;
-        if (previous == PieceStatus.Revoked) revert ProvenanceRegistryInvalidStatus(id, previous);
+        err = _statusChangeError(p, id, actor);
+        if (err.length != 0) return err;
+        if (previous == PieceStatus.Revoked) return _invalidStatus(id, previous);
+
         _changeStatus(p, id, actor, EventKind.Revocation, previous, PieceStatus.Revoked, recordHash);
+        return "";
     }
 
-    function _claim(address signer, bytes32 id, address owner) private {
-        Piece storage p = _existing(id);
-        if (p.claimedAt != 0) revert ProvenanceRegistryAlreadyClaimed(id, p.claimant);
+    function _claim(address signer, bytes32 id, address owner) private returns (bytes memory) {
+        Piece storage p = _pieces[id];
         PieceStatus status = p.status;
-        if (status != PieceStatus.Active && status != PieceStatus.Sold) {
-            revert ProvenanceRegistryInvalidStatus(id, status);
-        }
-        if (signer != p.claimant) revert ProvenanceRegistryNotClaimSigner(id, signer);
-        if (owner == address(0)) revert ProvenanceRegistryInvalidOwner(owner);
+        if (status == PieceStatus.None) return _unknownPiece(id);
+        if (p.claimedAt != 0) return abi.encodeWithSelector(ProvenanceRegistryAlreadyClaimed.selector, id, p.claimant);
+        if (status != PieceStatus.Active && status != PieceStatus.Sold) return _invalidStatus(id, status);
+        if (signer != p.claimant) return abi.encodeWithSelector(ProvenanceRegistryNotClaimSigner.selector, id, signer);
+        if (owner == address(0)) return abi.encodeWithSelector(ProvenanceRegistryInvalidOwner.selector, owner);
 
         p.status = PieceStatus.Claimed;
         p.claimedAt = uint40(block.timestamp);
         p.claimant = owner;
         (uint256 seq, bytes32 head) = _record(p, id, EventKind.Claim, signer, owner, bytes32(0), bytes32(0));
         emit PieceClaimed(id, owner, signer, seq, head);
+        return "";
     }
 
     function _changeStatus(
@@ -401,56 +413,47 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
         p.head = head;
     }
 
-    function _apply(SignedAction calldata action) private {
+    function _apply(SignedAction calldata action) private returns (bytes memory) {
         ActionType kind = action.action;
         if (kind == ActionType.Register) {
-            _register(action.signer, action.id, action.recordHash, action.makers, action.account);
+            return _register(action.signer, action.id, action.recordHash, action.makers, action.account);
         } else if (kind == ActionType.AppendEvent) {
-            _appendEvent(action.signer, action.id, action.kind, action.recordHash);
+            return _appendEvent(action.signer, action.id, action.kind, action.recordHash);
         } else if (kind == ActionType.Handoff) {
-            _handoff(action.signer, action.id, action.account, action.recordHash);
+            return _handoff(action.signer, action.id, action.account, action.recordHash);
         } else if (kind == ActionType.Flag) {
-            _flag(action.signer, action.id, action.recordHash);
+            return _flag(action.signer, action.id, action.recordHash);
         } else if (kind == ActionType.Unflag) {
-            _unflag(action.signer, action.id, action.recordHash);
+            return _unflag(action.signer, action.id, action.recordHash);
         } else if (kind == ActionType.Revoke) {
-            _revoke(action.signer, action.id, action.recordHash);
+            return _revoke(action.signer, action.id, action.recordHash);
         } else {
-            _claim(action.signer, action.id, action.account);
+            return _claim(action.signer, action.id, action.account);
         }
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Authorisation helpers
+    // Rule helpers (view; errors returned, never reverted)
     // ------------------------------------------------------------------------------------------------------------
-
-    function _existing(bytes32 id) private view returns (Piece storage p) {
-        p = _pieces[id];
-        if (p.status == PieceStatus.None) revert ProvenanceRegistryUnknownPiece(id);
-    }
-
-    function _requireRole(bytes32 role, address account) private view {
-        if (!hasRole(role, account)) revert ProvenanceRegistryMissingRole(account, role);
-    }
 
     /// @dev The custodian must still hold its custody role: ARTISAN_ROLE before the first handoff, HANDLER_ROLE after.
-    function _requireCustodian(Piece storage p, bytes32 id, address actor) private view {
+    function _custodianError(Piece storage p, bytes32 id, address actor) private view returns (bytes memory) {
         address custodian = p.custodian;
-        if (actor != custodian) revert ProvenanceRegistryNotCustodian(id, actor, custodian);
-        _requireRole(p.handedOff ? HANDLER_ROLE : ARTISAN_ROLE, actor);
-    }
-
-    function _requireLive(Piece storage p, bytes32 id) private view returns (PieceStatus status) {
-        status = p.status;
-        if (status != PieceStatus.Active && status != PieceStatus.Sold && status != PieceStatus.Claimed) {
-            revert ProvenanceRegistryInvalidStatus(id, status);
+        if (actor != custodian) {
+            return abi.encodeWithSelector(ProvenanceRegistryNotCustodian.selector, id, actor, custodian);
         }
+        bytes32 role = p.handedOff ? HANDLER_ROLE : ARTISAN_ROLE;
+        if (!hasRole(role, actor)) return _missingRole(actor, role);
+        return "";
     }
 
-    function _requireStatusAuthority(address actor) private view {
+    /// @dev Flag, unflag and revoke: the piece exists and the actor is a certifier or the default admin.
+    function _statusChangeError(Piece storage p, bytes32 id, address actor) private view returns (bytes memory) {
+        if (p.status == PieceStatus.None) return _unknownPiece(id);
         if (!hasRole(CERTIFIER_ROLE, actor) && !hasRole(DEFAULT_ADMIN_ROLE, actor)) {
-            revert ProvenanceRegistryMissingRole(actor, CERTIFIER_ROLE);
+            return _missingRole(actor, CERTIFIER_ROLE);
         }
+        return "";
     }
 
     function _isParty(Piece storage p, address actor) private view returns (bool) {
@@ -461,6 +464,22 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
 
     function _artisanOf(Piece storage p) private view returns (address) {
         return p.handedOff ? p.artisan : p.custodian;
+    }
+
+    function _isLive(PieceStatus status) private pure returns (bool) {
+        return status == PieceStatus.Active || status == PieceStatus.Sold || status == PieceStatus.Claimed;
+    }
+
+    function _unknownPiece(bytes32 id) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(ProvenanceRegistryUnknownPiece.selector, id);
+    }
+
+    function _missingRole(address account, bytes32 role) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(ProvenanceRegistryMissingRole.selector, account, role);
+    }
+
+    function _invalidStatus(bytes32 id, PieceStatus status) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(ProvenanceRegistryInvalidStatus.selector, id, status);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -558,10 +577,13 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
         );
     }
 
-    function _revertWith(bytes memory err) private pure {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            revert(add(err, 0x20), mload(err))
+    /// @dev Reverts with `err` (an ABI-encoded custom error) unless it is empty.
+    function _orRevert(bytes memory err) private pure {
+        if (err.length != 0) {
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                revert(add(err, 0x20), mload(err))
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ using Provenance.Api.Hosting;
 using Provenance.Api.Operations;
 using Provenance.Api.Records;
 using Provenance.Api.Security;
+using Provenance.Api.Verification;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddApiDefaults();
@@ -15,6 +16,7 @@ builder.AddSecurity();
 builder.AddRecords();
 builder.AddChain();
 builder.AddPieces();
+builder.AddVerification();
 
 var app = builder.Build();
 app.UseApiDefaults();
@@ -25,6 +27,7 @@ app.MapHealth();
 app.MapActors();
 app.MapPhotos();
 app.MapPieces();
+app.MapVerification();
 app.Run();
 
 /// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>

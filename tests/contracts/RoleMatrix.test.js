@@ -149,15 +149,6 @@ const WRITES = [
     error: unauthorized(ROLE.DEFAULT_ADMIN),
     direct: (f, who) => f.registry.connect(who).beginDefaultAdminTransfer(wallet("new").address),
   },
-  {
-    name: "applyAuthenticated",
-    allowed: [],
-    error: (f, who) => ["ProvenanceRegistryUnauthorizedCaller", [who.address]],
-    direct: async (f, who) =>
-      f.registry
-        .connect(who)
-        .applyAuthenticated(await signAction(f.registry, f.artisan, { action: Action.Flag, id: f.id, recordHash: record("x") })),
-  },
 ];
 
 describe("ProvenanceRegistry role x function matrix", function () {

@@ -148,14 +148,6 @@ describe("ProvenanceRegistry relayed actions", function () {
       await expect(registry.execute(action)).to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCustodian");
       expect(await registry.nonces(handler.address)).to.equal(0n);
     });
-
-    it("test_applyAuthenticated_calledFromOutside_reverts", async function () {
-      const f = await loadFixture(registeredFixture);
-      const action = await appendAction(f);
-      await expect(f.registry.connect(f.artisan).applyAuthenticated(action))
-        .to.be.revertedWithCustomError(f.registry, "ProvenanceRegistryUnauthorizedCaller")
-        .withArgs(f.artisan.address);
-    });
   });
 
   describe("actionDigests", function () {

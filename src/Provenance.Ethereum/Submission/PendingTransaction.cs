@@ -60,6 +60,8 @@ public sealed class PendingTransaction
 
     internal long Generation { get; }
 
+    internal DateTimeOffset? NonceUsedSince { get; set; }
+
     internal void Replace(UnsignedTransaction transaction, SignedTransaction signed)
     {
         lock (_gate)

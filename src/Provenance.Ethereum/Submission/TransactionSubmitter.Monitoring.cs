@@ -9,6 +9,9 @@ public sealed partial class TransactionSubmitter
     private readonly SemaphoreSlim _chainCheck = new(1, 1);
     private DateTimeOffset _lastChainCheck;
 
+    /// <summary>How long a used nonce without any of our hashes must last before it counts as replaced.</summary>
+    private static readonly TimeSpan ReplacementGracePeriod = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Waits until one of <paramref name="pending"/>'s hashes has a receipt with a block hash. Meanwhile it resends
     /// the bytes after <see cref="TransactionSubmitterOptions.RebroadcastAfter"/> and re-signs with both fee fields
@@ -162,17 +165,27 @@ public sealed partial class TransactionSubmitter
             }
         }
 
-        if (await mined.ConfigureAwait(false) > pending.Nonce)
+        if (await mined.ConfigureAwait(false) <= pending.Nonce)
         {
-            // The nonce is used: ours may have been mined between the two reads, so look once more.
-            foreach (var hash in hashes)
-            {
-                if (await _eth.GetTransactionReceiptAsync(hash, ct).ConfigureAwait(false) is { } receipt)
-                {
-                    return receipt;
-                }
-            }
+            pending.NonceUsedSince = null;
+            return null;
+        }
 
+        // The nonce is used, yet no receipt of ours: ours may have been mined just now (a node can count the nonce
+        // before it serves the receipt). Conclude "replaced" only when the node does not know any of our hashes
+        // and that lasts a grace period.
+        foreach (var hash in hashes)
+        {
+            if (await _eth.GetTransactionByHashAsync(hash, ct).ConfigureAwait(false) is not null)
+            {
+                pending.NonceUsedSince = null;
+                return null;
+            }
+        }
+
+        var since = pending.NonceUsedSince ??= DateTimeOffset.UtcNow;
+        if (DateTimeOffset.UtcNow - since >= ReplacementGracePeriod)
+        {
             throw new TransactionReplacedException(pending.Nonce, hashes);
         }
 

@@ -77,6 +77,11 @@ internal sealed class FakeChain : HttpMessageHandler
     {
         lock (_gate)
         {
+            if (_pooledByNonce.Remove(nonce, out var ours))
+            {
+                _txs.Remove(ours); // the pool drops a transaction whose nonce was mined by another
+            }
+
             var hash = "0x" + new string('f', 62) + $"{nonce % 256:x2}";
             _txs[hash] = (nonce, ++Head, []);
             _minedByNonce[nonce] = hash;

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Provenance.Api.Verification.Localization;
+
+namespace Provenance.Api.Verification.Pages;
+
+/// <summary>
+/// Renders the feature's pages. A piece's page is cached per language and state for as long as its view is (the
+/// page holds nothing personal to the visitor), so a popular tag is rendered once, not on every scan.
+/// </summary>
+public sealed class VerificationPages(
+    PageRenderer renderer, StaticAssets assets, VerificationCache cache, IOptions<VerificationOptions> options)
+{
+    private readonly TimeSpan _duration = options.Value.ViewCacheDuration;
+
+    /// <summary>The frame of a page at <paramref name="path"/>.</summary>
+    public PageChrome Chrome(HttpRequest request, Language lang, string path, bool keepQuery = false) =>
+        PageChrome.For(request, lang, assets.StylesheetHref, path, keepQuery);
+
+    /// <summary>The verification page of a known piece.</summary>
+    public async Task<HtmlPage> PieceAsync(
+        HttpRequest request, Language lang, PieceVerificationView view, VerificationState state, bool suspected)
+    {
+        var key = ("page", view.Code, lang.Code, state, suspected);
+        if (cache.Cache.TryGetValue(key, out CachedPage? cached) && ReferenceEquals(cached!.View, view))
+        {
+            return new HtmlPage(cached.Page);
+        }
+
+        var page = await renderer.RenderAsync<VerificationPage>(new Dictionary<string, object?>
+        {
+            [nameof(VerificationPage.Chrome)] = Chrome(request, lang, VerificationUrls.PagePath(view.Code)),
+            [nameof(VerificationPage.View)] = view,
+            [nameof(VerificationPage.State)] = state,
+            [nameof(VerificationPage.Suspected)] = suspected,
+            [nameof(VerificationPage.ClaimHref)] = VerificationUrls.ClaimPath(view.Code) + "?lang=" + lang.Code,
+        });
+        if (_duration > TimeSpan.Zero)
+        {
+            cache.Cache.Set(key, new CachedPage(view, page), new MemoryCacheEntryOptions
+            {
+                AbsoluteExpirationRelativeToNow = _duration,
+                Size = 1,
+            });
+        }
+
+        return new HtmlPage(page);
+    }
+
+    /// <summary>404 for a code no piece has, with a form to type it again.</summary>
+    public async Task<HtmlPage> UnknownAsync(HttpRequest request, Language lang, string? asTyped)
+    {
+        var shown = asTyped is { Length: > 40 } ? asTyped[..40] + "…" : asTyped ?? string.Empty;
+        var page = await renderer.RenderAsync<UnknownCodePage>(new Dictionary<string, object?>
+        {
+            [nameof(UnknownCodePage.Chrome)] = Chrome(request, lang, request.Path, keepQuery: true),
+            [nameof(UnknownCodePage.AsTyped)] = shown,
+        });
+        return new HtmlPage(page, StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>A short message page (503, 429, 400).</summary>
+    public async Task<HtmlPage> MessageAsync(
+        HttpRequest request, Language lang, string title, string text, int statusCode, string? backHref = null)
+    {
+        var page = await renderer.RenderAsync<MessagePage>(new Dictionary<string, object?>
+        {
+            [nameof(MessagePage.Chrome)] = Chrome(request, lang, request.Path, keepQuery: true),
+            [nameof(MessagePage.Title)] = title,
+            [nameof(MessagePage.Text)] = text,
+            [nameof(MessagePage.BackHref)] = backHref,
+        });
+        return new HtmlPage(page, statusCode, "no-store");
+    }
+
+    /// <summary>The claim page, optionally with the message of an attempt.</summary>
+    public async Task<HtmlPage> ClaimAsync(HttpRequest request, Language lang, PieceVerificationView view, ClaimForm form, int statusCode)
+    {
+        var page = await renderer.RenderAsync<ClaimPage>(new Dictionary<string, object?>
+        {
+            [nameof(ClaimPage.Chrome)] = Chrome(request, lang, VerificationUrls.ClaimPath(view.Code)),
+            [nameof(ClaimPage.View)] = view,
+            [nameof(ClaimPage.Action)] = VerificationUrls.ClaimPath(view.Code) + "?lang=" + lang.Code,
+            [nameof(ClaimPage.PageHref)] = VerificationUrls.PagePath(view.Code) + "?lang=" + lang.Code,
+            [nameof(ClaimPage.AntiforgeryField)] = form.TokenField,
+            [nameof(ClaimPage.AntiforgeryToken)] = form.Token,
+            [nameof(ClaimPage.Message)] = form.Message,
+            [nameof(ClaimPage.Outcome)] = form.Outcome,
+            [nameof(ClaimPage.Success)] = form.Success,
+            [nameof(ClaimPage.ShowForm)] = form.ShowForm,
+            [nameof(ClaimPage.Owner)] = form.Owner,
+        });
+        return new HtmlPage(page, statusCode, "no-store");
+    }
+
+    /// <summary>The printable label sheet.</summary>
+    public async Task<HtmlPage> LabelsAsync(
+        HttpRequest request, Language lang, IReadOnlyList<PieceVerificationView> pieces, IReadOnlyList<string> missing)
+    {
+        var page = await renderer.RenderAsync<LabelSheet>(new Dictionary<string, object?>
+        {
+            [nameof(LabelSheet.Chrome)] = Chrome(request, lang, request.Path, keepQuery: true),
+            [nameof(LabelSheet.Pieces)] = pieces,
+            [nameof(LabelSheet.Missing)] = missing,
+        });
+        return new HtmlPage(page, StatusCodes.Status200OK, "no-store");
+    }
+
+    private sealed record CachedPage(PieceVerificationView View, RenderedPage Page);
+}
+
+/// <summary>What the claim form shows: the antiforgery token and the message of the last attempt.</summary>
+public sealed record ClaimForm(
+    string TokenField, string? Token, string? Message = null, string? Outcome = null, bool Success = false, bool ShowForm = true,
+    ClaimOwner? Owner = null);
+
+/// <summary>The owner a claim created: the account, and its API key when the gateway holds it (shown once).</summary>
+public sealed record ClaimOwner(string Address, string? ApiKey);

@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace Provenance.Api.Verification.Scans;
+
+/// <summary>
+/// Counts page views and marks pieces "suspected copy" when the scan pattern says the tag was copied:
+/// a claimed piece scanned by many distinct clients within one salt period, or scans from many distinct network
+/// areas within a short window. Detection runs in memory on the request (so the scan that crosses a threshold already
+/// sees the caution); counts are aggregated and written to SQLite every <see cref="ScanSignalOptions.FlushInterval"/>.
+/// </summary>
+/// <remarks>
+/// A restart starts a new salt, so the in-memory windows start empty (hashes of the old salt cannot be compared);
+/// marks are stored and survive. Counts not yet flushed when the process dies are lost: they are telemetry, not
+/// acknowledged writes.
+/// </remarks>
+public sealed class ScanSignals : BackgroundService, IScanStatistics
+{
+    private readonly ScanSignalOptions _options;
+    private readonly SqliteScanStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ScanSignals> _logger;
+    private readonly Channel<ScanCount> _pending = Channel.CreateBounded<ScanCount>(
+        new BoundedChannelOptions(1 << 18) { FullMode = BoundedChannelFullMode.Wait });
+    private readonly ConcurrentQueue<SuspectedCopyMark> _pendingMarks = new();
+    private readonly ConcurrentDictionary<string, SuspectedCopyMark> _marks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PieceWindow> _windows = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _dropped;
+    private DateTimeOffset _lastHousekeeping = DateTimeOffset.MinValue;
+
+    internal ScanSignals(
+        IOptions<VerificationOptions> options, SqliteScanStore store, TimeProvider time, ILogger<ScanSignals> logger)
+    {
+        _options = options.Value.Scans;
+        _store = store;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The piece's suspected-copy mark, or null.</summary>
+    public SuspectedCopyMark? MarkOf(string code) => _marks.GetValueOrDefault(code);
+
+    /// <summary>
+    /// Counts one view of <paramref name="view"/>'s page by <paramref name="client"/> and returns the piece's mark
+    /// after this view (null when not suspected).
+    /// </summary>
+    public SuspectedCopyMark? Record(PieceVerificationView view, ClientFingerprint client)
+    {
+        var now = _time.GetUtcNow();
+        if (!_pending.Writer.TryWrite(new ScanCount(
+                view.Code, now.ToUnixTimeSeconds() / 60, client.SaltId, client.Client, client.Place, 1)))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+
+        if (_marks.TryGetValue(view.Code, out var existing))
+        {
+            return existing;
+        }
+
+        var window = _windows.GetOrAdd(view.Code, static _ => new PieceWindow());
+        SuspectedCopyMark? mark;
+        lock (window.Gate)
+        {
+            mark = window.Observe(view, client, now, _options);
+        }
+
+        if (mark is null || !_marks.TryAdd(view.Code, mark))
+        {
+            return _marks.GetValueOrDefault(view.Code);
+        }
+
+        _pendingMarks.Enqueue(mark);
+        _logger.LogWarning("Piece {Code} marked suspected copy: {Reason} ({Detail})", mark.Code, mark.Reason, mark.Detail);
+        return mark;
+    }
+
+    /// <inheritdoc />
+    public async Task<PieceScanStatistics> GetAsync(string code, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        return await _store.GetStatisticsAsync(code, MarkOf(code), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SuspectedCopyMark>> ListSuspectedAsync(int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await FlushAsync(cancellationToken);
+        return await _store.ListMarksAsync(limit, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ClearSuspectedAsync(string code, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        var removed = _marks.TryRemove(code, out _);
+        _windows.TryRemove(code, out _);
+        return await _store.DeleteMarkAsync(code, cancellationToken) || removed;
+    }
+
+    /// <summary>Writes the counts and marks gathered so far.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _loaded.Task.WaitAsync(cancellationToken);
+        await _flushGate.WaitAsync(cancellationToken);
+        try
+        {
+            var counts = new Dictionary<(string, long, long, long, long), long>();
+            while (_pending.Reader.TryRead(out var scan))
+            {
+                var key = (scan.Code, scan.Minute, scan.SaltId, scan.Client, scan.Place);
+                counts[key] = counts.GetValueOrDefault(key) + scan.Scans;
+            }
+
+            var marks = new List<SuspectedCopyMark>();
+            while (_pendingMarks.TryDequeue(out var mark))
+            {
+                marks.Add(mark);
+            }
+
+            await _store.WriteAsync(
+                counts.Select(c => new ScanCount(c.Key.Item1, c.Key.Item2, c.Key.Item3, c.Key.Item4, c.Key.Item5, c.Value)).ToList(),
+                marks, cancellationToken);
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _store.EnsureCreatedAsync(cancellationToken);
+        foreach (var mark in await _store.ListMarksAsync(int.MaxValue, cancellationToken))
+        {
+            _marks[mark.Code] = mark;
+        }
+
+        _loaded.TrySetResult();
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.FlushInterval, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await FlushAsync(stoppingToken);
+                await HousekeepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogError(ex, "Writing scan signals failed; retrying at the next flush");
+            }
+        }
+    }
+
+    private async Task HousekeepAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _lastHousekeeping < TimeSpan.FromMinutes(10))
+        {
+            return;
+        }
+
+        _lastHousekeeping = now;
+        var idleBefore = now - (_options.SaltRotation > _options.BurstWindow ? _options.SaltRotation : _options.BurstWindow);
+        foreach (var (code, window) in _windows)
+        {
+            if (window.LastSeen < idleBefore)
+            {
+                _windows.TryRemove(code, out _);
+            }
+        }
+
+        await _store.DeleteScansBeforeAsync((now - _options.Retention).ToUnixTimeSeconds() / 60, cancellationToken);
+        var dropped = Interlocked.Exchange(ref _dropped, 0);
+        if (dropped > 0)
+        {
+            _logger.LogWarning("{Dropped} scans were not counted: the scan buffer was full", dropped);
+        }
+    }
+
+    /// <summary>The recent scan pattern of one piece; at most a threshold's worth of hashes is kept.</summary>
+    private sealed class PieceWindow
+    {
+        private readonly Dictionary<long, DateTimeOffset> _places = [];
+        private readonly HashSet<long> _clientsAfterClaim = [];
+        private long _claimSaltId;
+
+        public Lock Gate { get; } = new();
+
+        public DateTimeOffset LastSeen { get; private set; }
+
+        public SuspectedCopyMark? Observe(
+            PieceVerificationView view, ClientFingerprint client, DateTimeOffset now, ScanSignalOptions options)
+        {
+            LastSeen = now;
+            var windowStart = now - options.BurstWindow;
+            foreach (var (place, seen) in _places)
+            {
+                if (seen < windowStart)
+                {
+                    _places.Remove(place);
+                }
+            }
+
+            _places[client.Place] = now;
+            if (_places.Count >= options.BurstDistinctPlaces)
+            {
+                return new SuspectedCopyMark(view.Code, now, SuspicionReason.BurstFromManyPlaces, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{_places.Count} distinct network areas within {options.BurstWindow.TotalMinutes:0.#} minutes"));
+            }
+
+            if (view is { Status: PieceStatus.Claimed, ClaimedSince: { } claimedSince } && now >= claimedSince)
+            {
+                if (_claimSaltId != client.SaltId)
+                {
+                    _claimSaltId = client.SaltId;
+                    _clientsAfterClaim.Clear();
+                }
+
+                _clientsAfterClaim.Add(client.Client);
+                if (_clientsAfterClaim.Count >= options.ClaimedDistinctClients)
+                {
+                    return new SuspectedCopyMark(view.Code, now, SuspicionReason.ClaimedScannedByManyClients, string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{_clientsAfterClaim.Count} distinct clients within one salt period after the claim of {claimedSince:yyyy-MM-dd}"));
+                }
+            }
+
+            return null;
+        }
+    }
+}

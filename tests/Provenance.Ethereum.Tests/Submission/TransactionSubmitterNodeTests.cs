@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Provenance.Ethereum.Eth;
+using Provenance.Ethereum.JsonRpc;
+using Provenance.Ethereum.Submission;
+using Provenance.Ethereum.Tests.Eth;
+using Provenance.Testing;
+using Xunit.Abstractions;
+
+namespace Provenance.Ethereum.Tests.Submission;
+
+/// <summary>The submitter against a real node (Anvil: it signs for its dev accounts, see <see cref="NodeSigner"/>).</summary>
+public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
+{
+    private static readonly bool Full = Environment.GetEnvironmentVariable("PROVENANCE_PROFILE") == "full";
+    private static readonly Address Dev1 = Address.Parse(DevChainProcess.DevAccounts[1].Address);
+    private static readonly Address Sink = Address.Parse("0x000000000000000000000000000000000000dEaD");
+
+    private static EthClient Eth(string url, HttpMessageHandler? handler = null) =>
+        new(new JsonRpcClient(handler is null ? new HttpClient() : new HttpClient(handler), new JsonRpcClientOptions { Endpoint = new Uri(url) }));
+
+    private static async Task<TransactionSubmitter> StartAsync(
+        DevChainProcess node, TransactionSubmitterOptions? options = null, HttpMessageHandler? handler = null)
+    {
+        var submitter = new TransactionSubmitter(Eth(node.RpcUrl, handler), new NodeSigner(node.RpcUrl, Dev1), options ?? new() { ExpectedChainId = 31337 });
+        await submitter.StartAsync(CancellationToken.None);
+        return submitter;
+    }
+
+    [Fact]
+    public async Task SubmitAsync_64ConcurrentCallers_AllMinedWithContiguousNonces()
+    {
+        await using var node = await DevChainProcess.StartAnvilAsync();
+        var eth = Eth(node.RpcUrl);
+        var start = await eth.GetTransactionCountAsync(Dev1, BlockParameter.Latest, CancellationToken.None);
+        await using var submitter = await StartAsync(node);
+        var perCaller = Full ? 50 : 20;
+        var errors = new ConcurrentBag<Exception>();
+        var watch = Stopwatch.StartNew();
+
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 64).Select(c => Task.Run(async () =>
+        {
+            var mine = new List<TransactionReceipt>();
+            for (var i = 0; i < perCaller; i++)
+            {
+                try
+                {
+                    // Half estimate their gas, half bring it: both paths share the queue.
+                    var request = new TransactionRequest { To = Sink, Value = 1, GasLimit = i % 2 == 0 ? 21_000 : null };
+                    mine.Add(await submitter.SubmitAndWaitAsync(request, CancellationToken.None));
+                }
+                catch (Exception e)
+                {
+                    errors.Add(e);
+                }
+            }
+
+            return mine;
+        })));
+
+        output.WriteLine($"{64 * perCaller} transactions in {watch.Elapsed.TotalSeconds:0.0} s");
+        errors.Should().BeEmpty();
+        var all = receipts.SelectMany(r => r).ToList();
+        all.Should().HaveCount(64 * perCaller).And.OnlyContain(r => r.Succeeded && r.From == Dev1);
+        var nonces = await Task.WhenAll(all.Select(async r => (await eth.GetTransactionByHashAsync(r.TransactionHash, CancellationToken.None))!.Nonce));
+        nonces.Order().Should().Equal(Enumerable.Range(0, 64 * perCaller).Select(i => start + (ulong)i));
+        (await eth.GetTransactionCountAsync(Dev1, BlockParameter.Latest, CancellationToken.None)).Should().Be(start + (ulong)(64 * perCaller));
+    }
+
+    [Fact]
+    public async Task SubmitAsync_EstimateReverts_ThrowsDecodedRevertAndKeepsNonce()
+    {
+        await using var node = await DevChainProcess.StartAnvilAsync();
+        var reverter = await DeployAsync(node, TinyContracts.RevertEcho);
+        await using var submitter = await StartAsync(node);
+        var before = submitter.NextNonce;
+
+        var act = () => submitter.SubmitAsync(new TransactionRequest { To = reverter, Data = [0xde, 0xad] }, CancellationToken.None);
+
+        var error = (await act.Should().ThrowAsync<ContractRevertedException>()).Which;
+        error.Code.Should().Be(JsonRpcError.ExecutionReverted, "Anvil answers code 3 with the data as a hex string");
+        error.RevertData.Should().Equal(0xde, 0xad);
+        submitter.NextNonce.Should().Be(before);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_FaultsOnTheWayToTheNode_NoNonceBurntNoNonceErrorSurfaced()
+    {
+        await using var node = await DevChainProcess.StartAnvilAsync();
+        var faults = new[] { SendFault.DropBeforeNode, SendFault.LoseAnswer, SendFault.AnswerAlreadyKnown, SendFault.AnswerNonceTooLow };
+        var proxy = new FaultInjectingHandler(n => n <= faults.Length ? faults[n - 1] : SendFault.None);
+        var persisted = new ConcurrentQueue<BeforeSendContext>();
+        await using var submitter = await StartAsync(
+            node,
+            new TransactionSubmitterOptions { BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; } },
+            proxy);
+
+        var dropped = () => submitter.SubmitAsync(new TransactionRequest { To = Sink, GasLimit = 21_000 }, CancellationToken.None);
+        (await dropped.Should().ThrowAsync<RpcTransportException>()).Which.CertainlyNotDelivered.Should().BeTrue();
+        var sent = new List<PendingTransaction>();
+        for (var i = 0; i < 4; i++)
+        {
+            sent.Add(await submitter.SubmitAsync(new TransactionRequest { To = Sink, GasLimit = 21_000 }, CancellationToken.None));
+        }
+
+        sent.Select(p => p.Nonce).Should().Equal(0UL, 1UL, 2UL, 3UL);
+        foreach (var p in sent)
+        {
+            (await submitter.WaitForReceiptAsync(p, CancellationToken.None)).Succeeded.Should().BeTrue();
+        }
+
+        persisted.Select(p => p.Nonce).Should().Equal(0UL, 0UL, 1UL, 2UL, 3UL);
+    }
+
+    [Fact]
+    public async Task CheckChainAsync_AnvilRestartedEmpty_DetectsResetAndResubmitsPersisted()
+    {
+        var node = await DevChainProcess.StartAnvilAsync();
+        var port = node.Port;
+        var persisted = new ConcurrentQueue<BeforeSendContext>();
+        var resets = new ConcurrentQueue<ChainResetInfo>();
+        var submitter = await StartAsync(node, new TransactionSubmitterOptions
+        {
+            ChainCheckInterval = TimeSpan.FromHours(1),
+            BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; },
+            OnChainReset = (r, _) => { resets.Enqueue(r); return Task.CompletedTask; },
+        });
+        await using var _ = submitter;
+        for (var i = 0; i < 3; i++)
+        {
+            await submitter.SubmitAndWaitAsync(new TransactionRequest { To = Sink, GasLimit = 21_000 }, CancellationToken.None);
+        }
+
+        await node.DisposeAsync();
+        await using var restarted = await DevChainProcess.StartAnvilAsync(port: port);
+        var reset = await submitter.CheckChainAsync(force: true, CancellationToken.None);
+        var results = await submitter.ResubmitAsync(persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)), CancellationToken.None);
+
+        reset.Should().NotBeNull();
+        resets.Should().ContainSingle();
+        results.Should().HaveCount(3).And.OnlyContain(r => r.Outcome == ResubmitOutcome.Known);
+        foreach (var r in results)
+        {
+            (await submitter.WaitForReceiptAsync(r.Pending!, CancellationToken.None)).TransactionHash.Should().Be(r.Transaction.Hash);
+        }
+
+        (await submitter.SubmitAsync(new TransactionRequest { To = Sink, GasLimit = 21_000 }, CancellationToken.None)).Nonce.Should().Be(3UL);
+    }
+
+    private static async Task<Address> DeployAsync(DevChainProcess node, string runtime) => await TinyContracts.DeployAsync(node, runtime);
+}
