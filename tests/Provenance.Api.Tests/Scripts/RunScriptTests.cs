@@ -75,7 +75,7 @@ public sealed class RunScriptTests : IDisposable
         using (var second = Start(clone, env))
         {
             await WaitHealthyAsync(http, second);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
+            var deadline = DateTime.UtcNow.AddSeconds(120);
             JsonElement piece;
             do
             {
