@@ -79,7 +79,8 @@ run() {
   echo "$rps $p50 $p99"
 }
 
-log "warm-up"
+LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
+log "warm-up (load average $LOAD_BEFORE on $(nproc) cores)"
 wrk -t"$THREADS" -c16 -d3s "$STATIC_URL" >/dev/null
 wrk -t"$THREADS" -c16 -d3s "$PAGE_URL" >/dev/null
 
@@ -100,6 +101,7 @@ for C in 16 64; do
   fi
 done
 SCANS=$(curl -sf -o /dev/null -w '%{http_code}' "$PAGE_URL")
+LOAD_AFTER="$(cut -d' ' -f1 /proc/loadavg)"
 
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 SECTION="## Verification page
@@ -110,7 +112,8 @@ Release on one machine ($(nproc) cores, $CPU) with wrk $THREADS threads on the s
 request counted as a scan (salted client hash, suspected-copy rules) and rate-limited per client, data from the preview
 source (\`Verification:PreviewFixturesFile\`; the gateway's store-backed source is not registered yet), cached views and
 rendered pages (\`Verification:ViewCacheDuration\`, 5 s). Static file: the same bytes served from disk by the same
-Kestrel (\`/preview/static/page.html\`) in the same run. Latencies in milliseconds.
+Kestrel (\`/preview/static/page.html\`) in the same run. Latencies in milliseconds. One-minute load average
+$LOAD_BEFORE before and $LOAD_AFTER after the runs (above $(nproc), other work shared the cores and the tails show it).
 
 | target | concurrency | req/s | p50 | p99 | page / static |
 |---|---:|---:|---:|---:|---:|

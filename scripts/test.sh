@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ "${1:-}" = "--full" ]; then export PROVENANCE_PROFILE=full; fi
 export PROVENANCE_PROFILE="${PROVENANCE_PROFILE:-small}"
 
-ensure_apt chromium zbar-tools sqlite3 ca-certificates
+ensure_apt chromium zbar-tools fonts-noto-core sqlite3 ca-certificates
 ensure_npm
 cd "$ROOT"
 
