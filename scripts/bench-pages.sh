@@ -97,7 +97,7 @@ for C in 16 64; do
   if [ "$C" = 16 ]; then
     T_RATIO=$(awk -v r="$RATIO" 'BEGIN { print (r >= 0.5) ? "met" : "not met" }')
     T_P99=$(awk -v p="$P_P99" 'BEGIN { print (p <= 20) ? "met" : "not met" }')
-    VERDICT="At concurrency 16: throughput ratio $RATIO (target ≥ 0.50: $T_RATIO), page p99 $P_P99 ms (target ≤ 20 ms: $T_P99)."
+    VERDICT="At concurrency 16: throughput ratio $RATIO (target ≥ 0.50: $T_RATIO), page p99 $P_P99 ms (target ≤ 20 ms: $T_P99; the static file's p99 in the same run: $S_P99 ms)."
   fi
 done
 SCANS=$(curl -sf -o /dev/null -w '%{http_code}' "$PAGE_URL")
