@@ -141,11 +141,15 @@ public sealed class ScanSignalOptions
     /// <summary>A claimed piece scanned by at least this many distinct clients within one salt period is suspected.</summary>
     public int ClaimedDistinctClients { get; set; } = 6;
 
-    /// <summary>Scans from at least this many distinct network areas within <see cref="BurstWindow"/> are suspected.</summary>
-    public int BurstDistinctPlaces { get; set; } = 4;
+    /// <summary>
+    /// Scans from at least this many distinct network areas within <see cref="BurstWindow"/> are suspected. High
+    /// enough that a busy shop (customers on different mobile networks) stays below it; one copied label sold in
+    /// several markets does not.
+    /// </summary>
+    public int BurstDistinctPlaces { get; set; } = 8;
 
     /// <summary>The burst window.</summary>
-    public TimeSpan BurstWindow { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan BurstWindow { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How often counted scans are written to the store.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
