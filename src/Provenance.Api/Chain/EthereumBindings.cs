@@ -67,8 +67,8 @@ public sealed class RegistryCodec(RegistryAbi registry) : IRegistryCodec
 
 /// <summary>Reads, simulates and signs registry actions over JSON-RPC and the registry's ABI.</summary>
 /// <remarks>
-/// EIP-712 digests come from the registry's own <c>actionDigests</c> view (one eth_call), so what is signed is exactly
-/// what the contract verifies; switch to eth-core's local Eip712 hashing when it is merged to save the round trip.
+/// EIP-712 digests are computed locally (eth-core's encoder) from the same typed data that actors with their own
+/// wallet are given; a test checks them against the registry's <c>actionDigests</c> view.
 /// </remarks>
 public sealed class RegistryChain(Deployment deployment, EthClient eth, RegistryAbi registry) : IRegistryChain
 {
@@ -179,12 +179,20 @@ public sealed class RegistryChain(Deployment deployment, EthClient eth, Registry
     /// <inheritdoc />
     public async Task<long> HeadAsync(CancellationToken ct) => (long)await eth.GetBlockNumberAsync(ct);
 
-    private async Task<byte[]> DigestAsync(SignedAction action, bool asReceiver, ActionAuthorization auth, CancellationToken ct)
+    private Task<byte[]> DigestAsync(SignedAction action, bool asReceiver, ActionAuthorization auth, CancellationToken ct)
     {
-        var withAuth = asReceiver ? action with { ReceiverAuth = auth } : action with { Auth = auth };
+        // The typed data an own-wallet actor is given is exactly what is hashed here (eth-core's EIP-712 encoder).
+        _ = asReceiver; // a handoff's receiver signs the same Handoff struct with its own nonce and deadline
+        var json = System.Text.Json.JsonSerializer.Serialize(TypedData(action, auth), Hosting.ApiJsonContext.Default.TypedDataToSign);
+        return Task.FromResult(Provenance.Ethereum.Eip712.TypedData.FromJson(json).Digest());
+    }
+
+    /// <summary>The digests the registry itself computes (<c>actionDigests</c>): a cross-check of the local EIP-712 hashing.</summary>
+    public async Task<(byte[] Signer, byte[] Receiver)> ContractDigestsAsync(SignedAction action, CancellationToken ct)
+    {
         var f = registry.Abi.GetFunction("actionDigests");
-        var result = f.DecodeOutput(await CallAsync(f.Encode([RegistryAbi.ToTuple(withAuth)]), null, ct));
-        return result.Get<byte[]>(asReceiver ? 1 : 0);
+        var result = f.DecodeOutput(await CallAsync(f.Encode([RegistryAbi.ToTuple(action)]), null, ct));
+        return (result.Get<byte[]>(0), result.Get<byte[]>(1));
     }
 
     private Task<byte[]> CallAsync(byte[] data, string? from, CancellationToken ct) =>

@@ -47,5 +47,10 @@ namespace Provenance.Api.Hosting;
 [JsonSerializable(typeof(Provenance.Api.Claims.ClaimAccepted))]
 [JsonSerializable(typeof(Provenance.Api.Indexing.IndexedArgs))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Provenance.Api.Chain.TypedDataToSign))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
