@@ -202,10 +202,34 @@ public sealed class RegistryChain(Deployment deployment, EthClient eth, Registry
         }, BlockParameter.Latest, ct);
 }
 
-/// <summary>Makes transaction signers; needs eth-core's transaction signing (Transactions/), not merged yet.</summary>
+/// <summary>Makes transaction signers over eth-core's EthKey and transaction types (EIP-1559 or legacy EIP-155).</summary>
 public sealed class EthSignerFactory : ISignerFactory
 {
     /// <inheritdoc />
-    public ITransactionSigner Create(ReadOnlySpan<byte> privateKey) =>
-        throw new NotSupportedException("Transaction signing needs Provenance.Ethereum's Transactions (eth-core), not merged yet.");
+    public ITransactionSigner Create(ReadOnlySpan<byte> privateKey) => new KeySigner(EthKey.FromPrivateKey(privateKey));
+
+    private sealed class KeySigner(EthKey key) : ITransactionSigner
+    {
+        public Provenance.Ethereum.Address Address => key.Address;
+
+        public Provenance.Ethereum.Submission.SignedTransaction Sign(UnsignedTransaction t)
+        {
+            Provenance.Ethereum.Transactions.Transaction tx = t.Fees switch
+            {
+                Eip1559Fees f => new Provenance.Ethereum.Transactions.Eip1559Transaction
+                {
+                    ChainId = t.ChainId, Nonce = t.Nonce, To = t.To, Value = t.Value, Data = t.Data, GasLimit = t.GasLimit,
+                    MaxFeePerGas = f.MaxFeePerGas, MaxPriorityFeePerGas = f.MaxPriorityFeePerGas,
+                },
+                LegacyFees f => new Provenance.Ethereum.Transactions.LegacyTransaction
+                {
+                    ChainId = t.ChainId, Nonce = t.Nonce, To = t.To, Value = t.Value, Data = t.Data, GasLimit = t.GasLimit,
+                    GasPrice = f.GasPrice,
+                },
+                _ => throw new NotSupportedException($"fees {t.Fees.GetType().Name}"),
+            };
+            var signed = tx.Sign(key);
+            return new Provenance.Ethereum.Submission.SignedTransaction(signed.RawBytes.ToArray(), signed.HashHex);
+        }
+    }
 }

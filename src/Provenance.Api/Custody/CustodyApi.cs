@@ -84,6 +84,11 @@ public static class CustodyApi
     {
         var h = await store.GetForPartyAsync(id, user, ct);
         var (from, to, piece) = await store.PartiesAsync(h, ct);
+        if (user.ActorId() != from.Id && user.ActorId() != to.Id)
+        {
+            throw ApiProblemException.Forbidden("Only the two parties of a handoff sign it.", "NotParty");
+        }
+
         var me = user.ActorId() == from.Id ? from : to;
         var action = HandoffStore.Action(piece, from, to, h.RecordHash);
         var nonce = await nonces.PeekAsync(me.Address, ct);

@@ -23,7 +23,13 @@ public interface IClaimService
 /// <summary>The outcome of a claim and, when accepted, the operation that carries it to the chain.</summary>
 /// <param name="Outcome">What happened.</param>
 /// <param name="OperationId">The gateway operation id when <see cref="ClaimOutcome.Claimed"/>; null otherwise.</param>
-public sealed record ClaimResult(ClaimOutcome Outcome, string? OperationId = null);
+/// <param name="OwnerAddress">The new owner's account (EIP-55) when claimed; shown to the buyer.</param>
+/// <param name="OwnerApiKey">
+/// When the gateway created a custodial owner account for the buyer: its API key, shown once on the (uncached) result
+/// page so the buyer can keep it; null otherwise.
+/// </param>
+public sealed record ClaimResult(
+    ClaimOutcome Outcome, string? OperationId = null, string? OwnerAddress = null, string? OwnerApiKey = null);
 
 /// <summary>What a claim attempt came to.</summary>
 public enum ClaimOutcome

@@ -18,6 +18,7 @@ internal static class VerificationApi
     {
         var pages = endpoints.MapGroup(string.Empty)
             .AddEndpointFilter(SecurityHeaders.Filter)
+            .AllowAnonymous() // public by design: a buyer has no account
             .WithTags("Verification");
 
         var html = pages.MapGroup(string.Empty).AddEndpointFilter(PageRateLimit(html: true)).ExcludeFromDescription();
@@ -213,13 +214,14 @@ internal static class VerificationApi
         }
 
         var message = lang.Format(t.ClaimOutcomes[result.Outcome], result.OperationId);
-        return await Claim(status, message, result.Outcome.ToString(), showForm, success: result.Outcome == ClaimOutcome.Claimed);
+        var owner = result is { Outcome: ClaimOutcome.Claimed, OwnerAddress: { } address } ? new ClaimOwner(address, result.OwnerApiKey) : null;
+        return await Claim(status, message, result.Outcome.ToString(), showForm, success: result.Outcome == ClaimOutcome.Claimed, owner);
 
-        Task<HtmlPage> Claim(int statusCode, string text, string outcome, bool showForm, bool success = false)
+        Task<HtmlPage> Claim(int statusCode, string text, string outcome, bool showForm, bool success = false, ClaimOwner? owner = null)
         {
             var tokens = showForm ? antiforgery.GetAndStoreTokens(http) : null;
             return s.Pages.ClaimAsync(http.Request, lang, view!, new ClaimForm(
-                tokens?.FormFieldName ?? string.Empty, tokens?.RequestToken, text, outcome, success, showForm), statusCode);
+                tokens?.FormFieldName ?? string.Empty, tokens?.RequestToken, text, outcome, success, showForm, owner), statusCode);
         }
     }
 

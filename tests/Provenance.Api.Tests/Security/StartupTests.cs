@@ -15,7 +15,7 @@ public sealed class StartupTests
 
         var act = () => factory.Server;
 
-        act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("PROVENANCE_MASTER_KEY");
+        ValidationMessage(act).Should().Contain("PROVENANCE_MASTER_KEY");
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class StartupTests
 
         var act = () => factory.Server;
 
-        act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("exactly 32 bytes");
+        ValidationMessage(act).Should().Contain("exactly 32 bytes");
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class StartupTests
 
         var act = () => factory.Server;
 
-        act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("/nonexistent/deploy.json").And.Contain("deploy.js");
+        ValidationMessage(act).Should().Contain("/nonexistent/deploy.json").And.Contain("deploy.js");
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class StartupTests
 
         var act = () => factory.Server;
 
-        act.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Chain:RpcUrl");
+        ValidationMessage(act).Should().Contain("Chain:RpcUrl");
     }
 
     [Fact]
@@ -117,5 +117,28 @@ public sealed class StartupTests
         statuses.Skip(3).Should().AllBeEquivalentTo(HttpStatusCode.TooManyRequests);
         last!.Headers.RetryAfter.Should().NotBeNull();
         last.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+    }
+
+    private static string ValidationMessage(Func<object> start)
+    {
+        var thrown = start.Should().Throw<Exception>().Which;
+        var all = new List<Exception>();
+        void Walk(Exception? e)
+        {
+            while (e is not null)
+            {
+                all.Add(e);
+                if (e is AggregateException agg)
+                {
+                    agg.InnerExceptions.ToList().ForEach(Walk);
+                    return;
+                }
+
+                e = e.InnerException;
+            }
+        }
+
+        Walk(thrown);
+        return all.OfType<OptionsValidationException>().Should().NotBeEmpty(thrown.ToString()).And.Subject.First().Message;
     }
 }

@@ -23,6 +23,9 @@ public sealed partial class ClaimTests(VerificationFixture fixture)
         var html = await response.Content.ReadAsStringAsync();
         html.Should().Contain("data-outcome=\"Claimed\"").And.Contain("Your claim was received and is being recorded on the chain (operation op-");
         html.Should().NotContain("<form method=\"post\"", "a finished claim offers no form");
+        html.Should().Contain("0x70997970C51812dc3A010C7d01b50e0d17dc79C8").And.Contain("pk_owner1234_secretpart")
+            .And.Contain("it is shown only once");
+        response.Headers.CacheControl!.NoStore.Should().BeTrue("the owner key must not be cached anywhere");
         App.Claims.Calls.Should().Contain(c => c.Code == piece.Code && !c.ClientId.Contains("10.1.0.1"));
         var page = await client.GetStringAsync($"/p/{piece.Code}");
         page.Should().Contain("data-state=\"claimed\"");

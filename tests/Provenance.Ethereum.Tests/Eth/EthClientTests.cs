@@ -90,6 +90,7 @@ public sealed class EthClientTests(HardhatFixture node)
         var error = (await act.Should().ThrowAsync<ContractRevertedException>()).Which;
         error.RevertData.Should().Equal(HexConvert.FromHex(revertData));
         error.ErrorData.Should().NotBeNull();
+        error.Reason.Kind.Should().Be(revertData.Length switch { 2 => RevertKind.Empty, 10 => RevertKind.Unknown, _ => RevertKind.ErrorString });
         error.Method.Should().Be("eth_call");
     }
 

@@ -25,8 +25,22 @@ internal static class TinyContracts
         var length = runtimeHex.Length / 2;
         var init = $"0x60{length:x2}600c60003960{length:x2}6000f3{runtimeHex}";
         var hash = await SendAsync(chain, null, init);
-        var receipt = await chain.RpcAsync("eth_getTransactionReceipt", [hash]);
-        return Address.Parse(receipt.GetProperty("contractAddress").GetString()!);
+        // Anvil may answer the send before it serves the receipt: poll briefly.
+        for (var attempt = 0; ; attempt++)
+        {
+            var receipt = await chain.RpcAsync("eth_getTransactionReceipt", [hash]);
+            if (receipt.ValueKind == JsonValueKind.Object)
+            {
+                return Address.Parse(receipt.GetProperty("contractAddress").GetString()!);
+            }
+
+            if (attempt > 100)
+            {
+                throw new TimeoutException($"no receipt for deployment {hash}");
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>Sends a transaction from dev account #0 through the node's own signer (automine) and returns its hash.</summary>

@@ -101,6 +101,9 @@ public sealed record PageText
     public required string ClaimEmpty { get; init; }
     public required string ClaimFormExpired { get; init; }
     public required IReadOnlyDictionary<ClaimOutcome, string> ClaimOutcomes { get; init; }
+    public required string OwnerAccountLabel { get; init; }
+    public required string OwnerKeyLabel { get; init; }
+    public required string OwnerKeyWarning { get; init; }
 
     // Label sheet
     public required string LabelsTitle { get; init; }

@@ -105,6 +105,10 @@ public static partial class PageTexts
             [ClaimOutcome.NotClaimable] = "This piece is flagged or revoked and cannot be claimed.",
         },
 
+        OwnerAccountLabel = "Owner account",
+        OwnerKeyLabel = "Your owner key",
+        OwnerKeyWarning = "Write this key down or save it now: it is shown only once, and it proves you own the piece when you sell or give it on.",
+
         LabelsTitle = "Label sheet",
         LabelsIntro = "Print at 100% scale. Each label is 60 × 35 mm, for a sew-in tag.",
         LabelsPrintHint = "Use your browser's Print command.",

@@ -88,6 +88,7 @@ public sealed class VerificationPages(
             [nameof(ClaimPage.Outcome)] = form.Outcome,
             [nameof(ClaimPage.Success)] = form.Success,
             [nameof(ClaimPage.ShowForm)] = form.ShowForm,
+            [nameof(ClaimPage.Owner)] = form.Owner,
         });
         return new HtmlPage(page, statusCode, "no-store");
     }
@@ -110,4 +111,8 @@ public sealed class VerificationPages(
 
 /// <summary>What the claim form shows: the antiforgery token and the message of the last attempt.</summary>
 public sealed record ClaimForm(
-    string TokenField, string? Token, string? Message = null, string? Outcome = null, bool Success = false, bool ShowForm = true);
+    string TokenField, string? Token, string? Message = null, string? Outcome = null, bool Success = false, bool ShowForm = true,
+    ClaimOwner? Owner = null);
+
+/// <summary>The owner a claim created: the account, and its API key when the gateway holds it (shown once).</summary>
+public sealed record ClaimOwner(string Address, string? ApiKey);

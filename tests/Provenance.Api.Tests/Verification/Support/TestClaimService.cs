@@ -45,6 +45,7 @@ public sealed class TestClaimService(TestPieceSource source) : IClaimService
         }
 
         source.Update(code, v => v with { Status = PieceStatus.Claimed, ClaimedSince = DateTimeOffset.UtcNow });
-        return new ClaimResult(ClaimOutcome.Claimed, "op-" + Guid.NewGuid().ToString("N")[..12]);
+        return new ClaimResult(ClaimOutcome.Claimed, "op-" + Guid.NewGuid().ToString("N")[..12],
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "pk_owner1234_secretpart");
     }
 }

@@ -85,6 +85,20 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(_dataDirectory);
         builder.UseEnvironment("Testing");
+
+        // The gateway's own settings: its store in the same temp folder, a chain nobody listens on (the pages read
+        // the test source, not the chain), and its global rate limit out of the way of the pages' own limits.
+        var abi = Path.Combine(_dataDirectory, "ProvenanceRegistry.json");
+        File.WriteAllText(abi, """{"abi":[]}""");
+        var deployment = Path.Combine(_dataDirectory, "offline.json");
+        File.WriteAllText(deployment, $$"""
+            {"chainId":31337,"address":"0x5FbDB2315678afecb367f032d93F642f64180aa3","deployBlock":1,"deployTx":null,"abi":"{{abi}}","admin":null}
+            """);
+        builder.UseSetting("Storage:DataDirectory", _dataDirectory);
+        builder.UseSetting("Security:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        builder.UseSetting("Chain:RpcUrl", "http://127.0.0.1:9");
+        builder.UseSetting("Chain:DeploymentFile", deployment);
+        builder.UseSetting("RateLimit:PermitLimit", "1000000");
         builder.UseSetting("Verification:Scans:ConnectionString", $"Data Source={ScanDatabase}");
         builder.UseSetting("Verification:Gs1Gtin", Gtin);
         builder.UseSetting("Verification:ViewCacheDuration", "00:00:00");

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.Playwright;
+using Provenance.Api.Tests.Verification.Support;
+
+namespace Provenance.Api.Tests.Verification;
+
+/// <summary>The printable label sheet: 60 × 35 mm sew-in labels with QR, code, craft and makers as allowed.</summary>
+[Collection(VerificationCollection.Name)]
+public sealed class LabelSheetTests(VerificationFixture fixture)
+{
+    private const double PixelsPerMillimetre = 96 / 25.4;
+
+    private VerificationApp App => fixture.App;
+
+    [Fact]
+    public async Task Labels_Printed_AreSewInSizeWithQrCodeCraftAndMakers()
+    {
+        var pieces = new[] { Pieces.Authentic(), Pieces.Claimed(), Pieces.Authentic() with { Makers = [new("Shown Name", null, null, "Kanihama", "weaving")] } }
+            .Select(App.Source.Add).ToList();
+        var missing = Pieces.NewCode();
+        await using var page = await fixture.Browser.NewPageAsync(App.BaseAddress, "192.0.2.50", width: 900);
+
+        var status = await page.GotoAsync("/labels?codes=" + string.Join(",", pieces.Select(p => p.Code).Append(missing)));
+        await page.Page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+
+        status.Should().Be(200);
+        var labels = page.Page.Locator(".label");
+        (await labels.CountAsync()).Should().Be(3);
+        for (var i = 0; i < 3; i++)
+        {
+            var label = labels.Nth(i);
+            var box = await label.BoundingBoxAsync();
+            (box!.Width / PixelsPerMillimetre).Should().BeApproximately(60, 0.5);
+            (box.Height / PixelsPerMillimetre).Should().BeApproximately(35, 0.5);
+            (await label.Locator(".label-code").InnerTextAsync()).Replace(" ", string.Empty).Should().Be(pieces[i].Code);
+            (await label.Locator(".label-code").EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().right <= e.closest('.label').getBoundingClientRect().right"))
+                .Should().BeTrue("the code is printed whole");
+            (await label.Locator(".label-craft").InnerTextAsync()).Should().Be("Kani shawl");
+            (await label.Locator("img").EvaluateAsync<int>("img => img.complete ? img.naturalWidth : 0")).Should().BePositive("the QR image loads");
+        }
+
+        (await labels.Nth(0).Locator(".label-makers").InnerTextAsync()).Should().Be("Made by Ghulam Nabi Dar, An artisan of Kanihama, Mehmooda Akhter");
+        (await labels.Nth(2).Locator(".label-makers").InnerTextAsync()).Should().Be("Made by Shown Name");
+        (await page.Page.Locator("header.site").IsVisibleAsync()).Should().BeFalse("the page frame is not printed");
+        (await page.Page.Locator("[data-missing]").IsVisibleAsync()).Should().BeFalse("screen-only notes are not printed");
+        await page.Page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Screen });
+        (await page.Page.Locator("[data-missing]").InnerTextAsync()).Should().Be($"Codes not found: {missing}");
+        await page.Page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await page.Page.ScreenshotAsync(new() { Path = BrowserSession.ScreenshotPath("labels-print"), FullPage = true });
+        var pdf = await page.Page.PdfAsync(new PagePdfOptions { Format = "A4", PrintBackground = true });
+        pdf.Should().NotBeEmpty();
+        await File.WriteAllBytesAsync(Path.ChangeExtension(BrowserSession.ScreenshotPath("labels"), ".pdf"), pdf);
+        (await page.CspViolationsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Labels_NoCodesOrTooMany_Answers400()
+    {
+        using var client = App.Client("192.0.2.51");
+
+        var none = await client.GetAsync("/labels");
+        var tooMany = await client.GetAsync("/labels?codes=" + string.Join(",", Enumerable.Range(0, 101).Select(_ => Pieces.NewCode())));
+
+        none.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await none.Content.ReadAsStringAsync()).Should().Contain("Give the codes of the pieces to print");
+        tooMany.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await tooMany.Content.ReadAsStringAsync()).Should().Contain("At most 100 pieces per sheet.");
+    }
+}

@@ -1,0 +1,211 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Provenance.Api.Tests.Verification.Support;
+using Provenance.Api.Verification;
+using Provenance.Api.Verification.Preview;
+using Provenance.Api.Verification.Scans;
+using Provenance.Testing;
+
+namespace Provenance.Api.Tests.Verification;
+
+/// <summary>Code normalisation, GTIN check digits, state precedence, caching, options, preview data.</summary>
+public sealed class VerificationUnitTests
+{
+    [Theory]
+    [InlineData("KP7Q3M9XZ2H4K8W", "KP7Q3M9XZ2H4K8W")]
+    [InlineData("kp7q-3m9x-z2h4-k8w", "KP7Q3M9XZ2H4K8W")]
+    [InlineData(" KP7Q 3M9X Z2H4 K8W ", "KP7Q3M9XZ2H4K8W")]
+    [InlineData("KP7QOM9XZ2H4K8I", "KP7Q0M9XZ2H4K81")]
+    [InlineData("kp7ql", null)]
+    [InlineData("KP7Q3M9XZ2H4K8U", null)]
+    [InlineData("<script>alert(1)</script>", null)]
+    [InlineData("KP7Q3M9XZ2H4K8W/../x", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void Normalize_TypedCode_ReturnsCanonicalOrNull(string? input, string? expected)
+    {
+        PieceCodes.Normalize(input).Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("09506000134352", true)]
+    [InlineData("00012345600012", true)]
+    [InlineData("09506000134353", false)]
+    [InlineData("0950600013435", false)]
+    [InlineData("0950600013435X", false)]
+    public void IsValidGtin14_CheckDigit_Verified(string gtin, bool valid)
+    {
+        Gs1DigitalLink.IsValidGtin14(gtin).Should().Be(valid);
+    }
+
+    [Fact]
+    public void States_SeveralConditions_MostSeriousWins()
+    {
+        var flaggedEverything = Pieces.Flagged() with
+        {
+            RecordMatch = new RecordMatchView(false, ["x"]),
+            Freshness = new DataFreshness(false, DateTimeOffset.UnixEpoch),
+        };
+
+        VerificationStates.Of(null, true).Should().Be(VerificationState.Unknown);
+        VerificationStates.Of(flaggedEverything, true).Should().Be(VerificationState.FlaggedOrRevoked);
+        VerificationStates.Of(flaggedEverything with { Status = PieceStatus.Claimed }, true).Should().Be(VerificationState.RecordMismatch);
+        VerificationStates.Of(Pieces.Unreachable() with { Status = PieceStatus.Claimed }, true).Should().Be(VerificationState.SuspectedCopy);
+        VerificationStates.Of(Pieces.Unreachable() with { Status = PieceStatus.Claimed }, false).Should().Be(VerificationState.ChainUnreachable);
+        VerificationStates.Of(Pieces.Claimed(), false).Should().Be(VerificationState.Claimed);
+        VerificationStates.Of(Pieces.Authentic() with { Status = PieceStatus.Sold }, false).Should().Be(VerificationState.Authentic);
+    }
+
+    [Fact]
+    public async Task PieceViews_WithinCacheDuration_ReadsSourceOnceUntilInvalidated()
+    {
+        var source = new CountingSource(Pieces.Authentic());
+        await using var services = new ServiceCollection()
+            .AddSingleton<IPieceVerificationSource>(source)
+            .BuildServiceProvider();
+        using var cache = new VerificationCache();
+        var views = new PieceViews(services, cache, Options.Create(new VerificationOptions { ViewCacheDuration = TimeSpan.FromMinutes(1) }));
+
+        var first = await views.GetAsync(source.View.Code, CancellationToken.None);
+        var second = await views.GetAsync(source.View.Code, CancellationToken.None);
+        (await views.GetAsync("UNKNOWN0000001", CancellationToken.None)).Should().BeNull();
+        (await views.GetAsync("UNKNOWN0000001", CancellationToken.None)).Should().BeNull();
+        views.Invalidate(source.View.Code);
+        await views.GetAsync(source.View.Code, CancellationToken.None);
+
+        second.Should().BeSameAs(first);
+        source.Reads.Should().Be(3, "one read per code until invalidated, then one more");
+    }
+
+    [Theory]
+    [InlineData("Verification:PublicBaseUrl", "https://verify.example.org/path")]
+    [InlineData("Verification:PublicBaseUrl", "ftp://verify.example.org")]
+    [InlineData("Verification:Gs1Gtin", "09506000134353")]
+    [InlineData("Verification:Qr:MaxSize", "10")]
+    [InlineData("Verification:RateLimits:PagesPerMinute", "0")]
+    [InlineData("Verification:Scans:ClaimedDistinctClients", "1")]
+    [InlineData("Verification:ViewCacheDuration", "01:00:00")]
+    public void Options_Invalid_FailAtStart(string key, string value)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration[key] = value;
+        builder.Services.AddVerification(builder.Configuration, builder.Environment);
+        using var host = builder.Build();
+
+        var act = () => host.Services.GetRequiredService<IOptions<VerificationOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>();
+    }
+
+    [Fact]
+    public void Options_PreviewInProduction_Refused()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
+        builder.Configuration["Verification:PreviewFixturesFile"] = "pieces.json";
+        builder.Services.AddVerification(builder.Configuration, builder.Environment);
+        using var host = builder.Build();
+
+        var act = () => host.Services.GetRequiredService<IOptions<VerificationOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().WithMessage("*refused in Production*");
+    }
+
+    [Fact]
+    public async Task PreviewFixtures_CommittedFile_LoadsEveryPiece()
+    {
+        var path = Path.Combine(RepoPaths.Root, "tests", "Provenance.Api.Tests", "Verification", "Fixtures", "preview-pieces.json");
+
+        var source = new FixturePieceVerificationSource(path);
+        var view = await source.GetByCodeAsync("KP7Q3M9XZ2H4K8W", CancellationToken.None);
+
+        view.Should().NotBeNull();
+        view!.Makers.Should().HaveCount(3);
+        view.Events.Should().HaveCount(5).And.OnlyContain(e => e.Verified);
+        view.Certification!.LabResults.Should().HaveCount(2);
+        VerificationStates.Of(view, false).Should().Be(VerificationState.Authentic);
+    }
+
+    [Fact]
+    public async Task ScanSignals_MarkSurvivesRestart()
+    {
+        var directory = Directory.CreateTempSubdirectory("provenance-scans-");
+        var options = Options.Create(new VerificationOptions
+        {
+            Scans = new ScanSignalOptions { ConnectionString = $"Data Source={Path.Combine(directory.FullName, "scans.db")}", BurstDistinctPlaces = 2 },
+        });
+        var piece = Pieces.Authentic();
+        var first = NewSignals(options);
+        await first.StartAsync(CancellationToken.None);
+        first.Record(piece, new ClientFingerprint(1, 10, 100, 1000)).Should().BeNull();
+        var mark = first.Record(piece, new ClientFingerprint(1, 11, 101, 1001));
+        await first.StopAsync(CancellationToken.None);
+        var second = NewSignals(options);
+        await second.StartAsync(CancellationToken.None);
+
+        mark!.Reason.Should().Be(SuspicionReason.BurstFromManyPlaces);
+        second.MarkOf(piece.Code).Should().BeEquivalentTo(mark with { Since = DateTimeOffset.FromUnixTimeMilliseconds(mark.Since.ToUnixTimeMilliseconds()) });
+        (await second.GetAsync(piece.Code, CancellationToken.None)).TotalScans.Should().Be(2);
+        await second.StopAsync(CancellationToken.None);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        directory.Delete(recursive: true);
+    }
+
+    [Fact]
+    public void ClientFingerprints_SaltRotates_SameClientHashesDifferently()
+    {
+        var time = new ManualTime(new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero));
+        var fingerprints = new ClientFingerprints(Options.Create(new VerificationOptions()), time);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("203.0.113.9");
+        context.Request.Headers.UserAgent = "Phone";
+        var neighbour = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        neighbour.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("203.0.200.1");
+        neighbour.Request.Headers.UserAgent = "Phone";
+
+        var morning = fingerprints.Of(context);
+        var sameDay = fingerprints.Of(new Microsoft.AspNetCore.Http.DefaultHttpContext { Connection = { RemoteIpAddress = context.Connection.RemoteIpAddress }, Request = { Headers = { UserAgent = "Phone" } } });
+        var other = fingerprints.Of(neighbour);
+        time.Now = time.Now.AddDays(1);
+        var nextDay = fingerprints.Of(new Microsoft.AspNetCore.Http.DefaultHttpContext { Connection = { RemoteIpAddress = context.Connection.RemoteIpAddress }, Request = { Headers = { UserAgent = "Phone" } } });
+
+        sameDay.Should().Be(morning);
+        other.Client.Should().NotBe(morning.Client);
+        other.Place.Should().Be(morning.Place, "203.0.x.x is one network area");
+        nextDay.SaltId.Should().NotBe(morning.SaltId);
+        nextDay.Client.Should().NotBe(morning.Client);
+        nextDay.ClientId.Should().NotContain("203");
+    }
+
+    private static ScanSignals NewSignals(IOptions<VerificationOptions> options) =>
+        new(options, new SqliteScanStore(options, new TestEnvironment()), TimeProvider.System, NullLogger<ScanSignals>.Instance);
+
+    private sealed class CountingSource(PieceVerificationView view) : IPieceVerificationSource
+    {
+        public PieceVerificationView View { get; } = view;
+
+        public int Reads { get; private set; }
+
+        public Task<PieceVerificationView?> GetByCodeAsync(string code, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return Task.FromResult(code == View.Code ? View : null);
+        }
+    }
+
+    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private sealed class TestEnvironment : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Testing";
+        public string ApplicationName { get; set; } = "tests";
+        public string ContentRootPath { get; set; } = Path.GetTempPath();
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
+    }
+}
