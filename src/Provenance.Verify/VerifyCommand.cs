@@ -118,7 +118,11 @@ public static class VerifyCommand
         Uri.TryCreate(text, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) ? u : null;
 
     /// <summary>Reads the chain (and the sources asked for) and compares them.</summary>
-    public static async Task<VerificationReport> RunAsync(VerifyOptions options, CancellationToken ct)
+    /// <param name="options">what to verify</param>
+    /// <param name="ct">cancellation</param>
+    /// <param name="gatewayClient">a ready client for the gateway (e.g. an in-process test server); overrides
+    /// <see cref="VerifyOptions.Gateway"/></param>
+    public static async Task<VerificationReport> RunAsync(VerifyOptions options, CancellationToken ct, HttpClient? gatewayClient = null)
     {
         using var http = new HttpClient();
         var eth = new EthClient(new JsonRpcClient(http, new JsonRpcClientOptions { Endpoint = options.Rpc, RequestTimeout = TimeSpan.FromSeconds(30) }));
@@ -127,7 +131,11 @@ public static class VerifyCommand
 
         // Sources first, so the chain read covers everything they can have seen.
         var views = new List<IndexedView>();
-        if (options.Gateway is { } gatewayUrl)
+        if (gatewayClient is not null)
+        {
+            views.Add(await new GatewayReader(gatewayClient).ReadAsync(chainId, options.Registry, ct));
+        }
+        else if (options.Gateway is { } gatewayUrl)
         {
             using var client = GatewayReader.CreateClient(gatewayUrl, options.ApiKey, TimeSpan.FromSeconds(60));
             views.Add(await new GatewayReader(client).ReadAsync(chainId, options.Registry, ct));

@@ -174,7 +174,7 @@ public sealed class IntegrityChecker(Db db, EthClient eth, RegistryAbi registry,
         foreach (var r in records.Where(r => r.OperationStatus == "confirmed" && !onChainHashes.Contains(r.Hash.ToLowerInvariant())))
         {
             tally.MissingOnChain++;
-            Problem(null, "recordMissingOnChain", $"the {r.Kind} record {r.Hash} belongs to a confirmed operation but no event of the piece on chain carries it");
+            Problem(null, "recordMissingOnChain", $"the {r.Kind} record {r.Hash} belongs to a confirmed operation but no indexed chain event of the piece carries it");
         }
     }
 
