@@ -22,7 +22,7 @@ status=0
 dotnet test Provenance.sln -c Release --no-build --nologo --logger "console;verbosity=normal" \
   > /tmp/provenance-dotnet-test.log 2>&1 || status=$?
 # Show everything except the long list of passing tests, then each project's totals.
-grep -Ev '^\s+Passed ' /tmp/provenance-dotnet-test.log | grep -Ev '^\s*$' | tail -n 400 || true
+grep -Ev '^\s+Passed |^\s*$|^(Total tests|\s+(Passed|Failed|Skipped):|\s*Total time)' /tmp/provenance-dotnet-test.log | tail -n 400 || true
 grep -E '^(Total tests|\s+(Passed|Failed|Skipped):|Test Run|\s*Total time)' /tmp/provenance-dotnet-test.log || true
 if [ "$status" -ne 0 ]; then log "dotnet test failed (exit $status)"; exit "$status"; fi
 log "all tests passed"

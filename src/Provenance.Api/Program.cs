@@ -1,4 +1,5 @@
 using Provenance.Api.Actors;
+using Provenance.Api.Audit;
 using Provenance.Api.Chain;
 using Provenance.Api.Data;
 using Provenance.Api.Health;
@@ -17,6 +18,7 @@ builder.AddRecords();
 builder.AddChain();
 builder.AddPieces();
 builder.AddVerification();
+builder.AddAudit();
 
 var app = builder.Build();
 app.UseApiDefaults();
@@ -28,6 +30,7 @@ app.MapActors();
 app.MapPhotos();
 app.MapPieces();
 app.MapVerification();
+app.MapAudit();
 app.Run();
 
 /// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>

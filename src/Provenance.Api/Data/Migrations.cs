@@ -174,6 +174,7 @@ public static class Migrations
             );
             CREATE INDEX piece_state_custodian ON piece_state(lower(custodian));
             """),
+        (100, "audit: auditor actors, query indexes, block times", Audit.AuditSchema.Migration),
     ];
 
     /// <summary>Applies every step not yet applied; returns how many ran.</summary>
@@ -185,15 +186,29 @@ public static class Migrations
         var applied = (await connection.QueryAsync<int>(new CommandDefinition(
             "SELECT version FROM schema_migrations", cancellationToken: ct))).ToHashSet();
         var ran = 0;
-        foreach (var (version, name, sql) in Steps.Where(s => !applied.Contains(s.Version)).OrderBy(s => s.Version))
+        // Foreign keys off while the schema changes (SQLite's procedure for rebuilding a table), checked before each commit.
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA foreign_keys=OFF", cancellationToken: ct));
+        try
         {
-            await using var tx = connection.BeginTransaction(deferred: false);
-            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (@version, @name, @at)",
-                new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-            ran++;
+            foreach (var (version, name, sql) in Steps.Where(s => !applied.Contains(s.Version)).OrderBy(s => s.Version))
+            {
+                await using var tx = connection.BeginTransaction(deferred: false);
+                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: ct));
+                if ((await connection.QueryAsync(new CommandDefinition("PRAGMA foreign_key_check", transaction: tx, cancellationToken: ct))).Any())
+                {
+                    throw new InvalidOperationException($"Migration {version} ({name}) leaves rows violating foreign keys.");
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (@version, @name, @at)",
+                    new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                ran++;
+            }
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA foreign_keys=ON", cancellationToken: CancellationToken.None));
         }
 
         return ran;
