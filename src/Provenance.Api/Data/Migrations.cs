@@ -174,6 +174,9 @@ public static class Migrations
             );
             CREATE INDEX piece_state_custodian ON piece_state(lower(custodian));
             """),
+        (2, "block time of indexed events", """
+            ALTER TABLE chain_events ADD COLUMN block_time INTEGER;
+            """),
         (100, "audit: auditor actors, query indexes, block times", Audit.AuditSchema.Migration),
     ];
 
