@@ -179,7 +179,7 @@ public sealed class VerificationUnitTests
     }
 
     private static ScanSignals NewSignals(IOptions<VerificationOptions> options) =>
-        new(options, new SqliteScanStore(options, new TestEnvironment()), TimeProvider.System, NullLogger<ScanSignals>.Instance);
+        new(options, new SqliteScanStore(options, Options.Create(new Provenance.Api.Data.StorageOptions())), TimeProvider.System, NullLogger<ScanSignals>.Instance);
 
     private sealed class CountingSource(PieceVerificationView view) : IPieceVerificationSource
     {
@@ -199,13 +199,5 @@ public sealed class VerificationUnitTests
         public DateTimeOffset Now { get; set; } = now;
 
         public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private sealed class TestEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Testing";
-        public string ApplicationName { get; set; } = "tests";
-        public string ContentRootPath { get; set; } = Path.GetTempPath();
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }
