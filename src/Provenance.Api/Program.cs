@@ -31,7 +31,7 @@ if (args is ["rebuild-index", ..])
 app.UseApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseIdempotency();
+app.UseIdempotency(); // Idempotency/IdempotencyMiddleware (the write and its key in one transaction)
 app.MapApiDocs();
 app.MapHealth();
 app.MapActors();
