@@ -8,7 +8,7 @@ namespace Provenance.Api.Chain;
 /// <summary>
 /// Exactly-once for acknowledged writes (see docs/durability.md). At least once: an operation is re-sent until a
 /// canonical block holds its outcome — after a restart the persisted raw transactions are re-sent
-/// (<see cref="TransactionSubmitter.ResubmitAsync"/>); a transaction that can no longer be mined, or whose block left
+/// (<c>RecoverAsync</c>, <see cref="TransactionSubmitter.ResubmitAsync"/>); a transaction that can no longer be mined, or whose block left
 /// the chain (reorg, dev chain restarted from an older state), puts its operations back to pending. At most once: each
 /// operation is one EIP-712-signed action with the signer's registry nonce, which the contract consumes once; a re-sent
 /// action whose nonce is already consumed fails with <c>InvalidNonce</c> without effect, and the relayer then takes the
@@ -27,59 +27,6 @@ public sealed partial class Relayer
         /// <summary>An earlier transaction of ours carried the action: its outcome counts.</summary>
         public sealed record Applied(string TxHash, long Block, string BlockHash, string? Code, string? Detail) : Replay;
     }
-
-    /// <summary>At start: re-send the persisted transactions of operations acknowledged and not yet mined.</summary>
-    private async Task RecoverAsync(TransactionSubmitter submitter, CancellationToken ct)
-    {
-        var rows = (await db.ReadAsync(c => c.QueryAsync<(string Hash, byte[] Raw, long Nonce)>(new CommandDefinition(
-            "SELECT DISTINCT t.tx_hash, t.raw_tx, t.nonce FROM chain_txs t JOIN operations o ON o.tx_hash = t.tx_hash " +
-            "WHERE o.status = 'submitted' AND o.block_number IS NULL", cancellationToken: ct)), ct)).AsList();
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        logger.LogWarning("Relayer: recovering {Count} sent transaction(s) without a receipt", rows.Count);
-        IReadOnlyList<ResubmitResult> results;
-        try
-        {
-            results = await submitter.ResubmitAsync(rows.Select(r => new PersistedTransaction(r.Raw, r.Hash, (ulong)r.Nonce)), ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning("Relayer: re-sending failed ({Reason}); their operations go back to pending", e.Message);
-            foreach (var row in rows)
-            {
-                await ResetToPendingAsync(await OperationsOfAsync(row.Hash, ct), ct);
-            }
-
-            return;
-        }
-
-        foreach (var result in results)
-        {
-            var ids = await OperationsOfAsync(result.Transaction.Hash, ct);
-            if (result is { Outcome: ResubmitOutcome.Known, Pending: { } pending })
-            {
-                lock (_receiptWaits)
-                {
-                    _receiptWaits.Add(Task.Run(() => AwaitReceiptAsync(submitter, pending, ids, ct), CancellationToken.None));
-                }
-            }
-            else
-            {
-                // Never mined and never will be as signed (its nonce went elsewhere, or the node refuses it): send the
-                // actions again in a new transaction; any that were applied meanwhile resolve through their attempts.
-                logger.LogWarning("Relayer: transaction {Hash} {Outcome}; its operations go back to pending", result.Transaction.Hash, result.Outcome);
-                await ResetToPendingAsync(ids, ct);
-            }
-        }
-    }
-
-    private async Task<string[]> OperationsOfAsync(string txHash, CancellationToken ct) =>
-        (await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(
-            "SELECT id FROM operations WHERE tx_hash = @txHash AND status = 'submitted' ORDER BY batch_index", new { txHash },
-            cancellationToken: ct)), ct)).ToArray();
 
     /// <summary>Records which transaction (and batch slot) carried each operation, in the send's transaction.</summary>
     private static async Task RecordAttemptsAsync(SqliteConnection c, IDbTransaction tx, string[] ids, BeforeSendContext context, CancellationToken ct)
