@@ -24,6 +24,7 @@ var app = builder.Build();
 app.UseApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
 app.MapApiDocs();
 app.MapHealth();
 app.MapActors();

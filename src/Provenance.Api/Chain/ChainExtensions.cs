@@ -50,6 +50,7 @@ public static class ChainExtensions
         builder.Services.AddSingleton<RelayerSignal>();
         builder.Services.AddSingleton<RelayerAccount>();
         builder.Services.AddHostedService<Relayer>();
+        builder.Services.AddSingleton<IndexerStatus>();
         builder.Services.AddHostedService<Indexer>();
         return builder;
     }

@@ -16,8 +16,8 @@ namespace Provenance.Api.Indexing;
 /// walks back to the last block whose hash still matches, deletes what was indexed after it and re-indexes.
 /// </summary>
 public sealed class Indexer(
-    Db db, EthClient eth, IRegistryCodec codec, Deployment deployment, IOptions<ChainOptions> options, ILogger<Indexer> logger)
-    : BackgroundService
+    Db db, EthClient eth, IRegistryCodec codec, Deployment deployment, IOptions<ChainOptions> options, IndexerStatus status,
+    ILogger<Indexer> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,7 +26,7 @@ public sealed class Indexer(
         {
             try
             {
-                await CatchUpAsync(stoppingToken);
+                status.Indexed(await CatchUpAsync(stoppingToken));
                 await Task.Delay(options.Value.IndexerPollMs, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -61,18 +61,18 @@ public sealed class Indexer(
             var end = await eth.GetBlockByNumberAsync(page.ToBlock, ct)
                       ?? throw new InvalidOperationException($"block {page.ToBlock} not found");
             var decoded = page.Logs.Where(l => !l.Removed).Select(codec.Decode).OfType<PieceLog>().ToList();
-            var claimTimes = new Dictionary<ulong, long>();
-            foreach (var claim in decoded.Where(d => d.Kind == EventKind.Claim))
+            var blockTimes = new Dictionary<ulong, long> { [end.Number] = (long)end.Timestamp };
+            foreach (var number in decoded.Select(d => d.Log.BlockNumber).Distinct().Where(n => !blockTimes.ContainsKey(n)))
             {
-                var block = await eth.GetBlockByNumberAsync(claim.Log.BlockNumber, ct);
-                claimTimes[claim.Log.BlockNumber] = (long)(block?.Timestamp ?? 0);
+                var block = await eth.GetBlockByNumberAsync(number, ct);
+                blockTimes[number] = (long)(block?.Timestamp ?? 0);
             }
 
             await db.WriteAsync(async (c, tx) =>
             {
                 foreach (var log in decoded)
                 {
-                    await InsertAsync(c, tx, log, claimTimes.GetValueOrDefault(log.Log.BlockNumber), ct);
+                    await InsertAsync(c, tx, log, blockTimes[log.Log.BlockNumber], ct);
                 }
 
                 foreach (var blockHash in page.Logs.Select(l => (l.BlockNumber, l.BlockHash)).Append((end.Number, end.Hash)).Distinct())
@@ -151,13 +151,13 @@ public sealed class Indexer(
         var args = System.Text.Json.JsonSerializer.Serialize(new IndexedArgs(log.Head, log.Status?.ToString(), log.Makers),
             Hosting.ApiJsonContext.Default.IndexedArgs);
         var inserted = await c.ExecuteAsync(new CommandDefinition(
-            "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json) " +
-            "VALUES (@block, @logIndex, @blockHash, @txHash, @pieceId, @name, @kind, @seq, @actor, @counterparty, @recordHash, @args)",
+            "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json, block_time) " +
+            "VALUES (@block, @logIndex, @blockHash, @txHash, @pieceId, @name, @kind, @seq, @actor, @counterparty, @recordHash, @args, @blockTime)",
             new
             {
                 block = (long)log.Log.BlockNumber, logIndex = (long)log.Log.LogIndex, blockHash = log.Log.BlockHash,
                 txHash = log.Log.TransactionHash, pieceId = log.PieceId, name = log.Name, kind = log.Kind.ToString(), seq = log.Seq,
-                actor = log.Actor, counterparty = log.Counterparty, recordHash = log.RecordHash, args,
+                actor = log.Actor, counterparty = log.Counterparty, recordHash = log.RecordHash, args, blockTime,
             }, tx, cancellationToken: ct));
         if (inserted == 1)
         {
@@ -197,3 +197,24 @@ public sealed class Indexer(
 
 /// <summary>The decoded log fields kept beside the indexed columns.</summary>
 public sealed record IndexedArgs(string Head, string? Status, string[] Makers);
+
+/// <summary>When the indexer last caught up with the chain (for "live" versus "last verified" reads).</summary>
+public sealed class IndexerStatus(TimeProvider time)
+{
+    private long _lastTicks;
+
+    /// <summary>The last time the indexer reached the chain's head, or null.</summary>
+    public DateTimeOffset? LastCaughtUp => Interlocked.Read(ref _lastTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    /// <summary>The block it reached then.</summary>
+    public long Block { get; private set; }
+
+    /// <summary>True when it caught up within <paramref name="window"/>.</summary>
+    public bool IsLive(TimeSpan window) => LastCaughtUp is { } at && time.GetUtcNow() - at < window;
+
+    internal void Indexed(long block)
+    {
+        Block = block;
+        Interlocked.Exchange(ref _lastTicks, time.GetUtcNow().UtcTicks);
+    }
+}

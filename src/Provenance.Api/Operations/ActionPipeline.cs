@@ -116,6 +116,11 @@ public sealed class ActionPipeline(
                 result.Add(id);
             }
 
+            if (IdempotencyScope.Current is { } idempotency)
+            {
+                await idempotency.ReserveAsync(c, tx, result, ct);
+            }
+
             return result;
         }, ct);
         relayer.Notify();
