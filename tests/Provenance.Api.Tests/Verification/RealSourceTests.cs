@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Provenance.Api.Tests.Support;
 using Provenance.Api.Tests.Verification.Support;
 using Provenance.Testing;
@@ -25,10 +22,15 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = chain.CreateGateway(new Dictionary<string, string?> { ["Verification:ViewCacheDuration"] = "00:00:00" });
-        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var port = VerificationApp.FreePort();
+        _base = $"http://127.0.0.1:{port}";
+        _factory = chain.CreateGateway(new Dictionary<string, string?>
+        {
+            ["Verification:ViewCacheDuration"] = "00:00:00",
+            ["Security:PublicBaseUrl"] = _base,
+        });
+        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         _factory.StartServer();
-        _base = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         _api = new ApiDriver(_factory);
         await _browser.StartAsync();
     }
@@ -84,7 +86,7 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
     public async Task Claim_ThroughThePage_RecordedOnChainThenShownAsOwned()
     {
         var weaver = await _api.ArtisanAsync("Haleema Bano");
-        var (code, claimCode) = await RegisterWithClaimCodeAsync(weaver, "Sozni stole");
+        var (code, claimCode, _) = await RegisterWithClaimCodeAsync(weaver, "Sozni stole");
         await _api.AcceptedAsync(weaver.Client, $"/api/pieces/{code}/events", new { kind = "sale", location = "Srinagar" });
         await using var page = await _browser.NewPageAsync(_base, "127.0.0.1");
         await page.GotoAsync($"/p/{code}");
@@ -154,10 +156,14 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
         (await page.CspViolationsAsync()).Should().BeEmpty();
     }
 
-    private async Task<string> RegisterAsync(TestActor artisan, string title, params object[] makers) =>
-        (await RegisterWithClaimCodeAsync(artisan, title, makers)).Code;
+    private async Task<string> RegisterAsync(TestActor artisan, string title, params object[] makers)
+    {
+        var (code, _, verificationUrl) = await RegisterWithClaimCodeAsync(artisan, title, makers);
+        verificationUrl.Should().Be($"{_base}/p/{code}", "the URL the gateway hands out is the one the QR encodes");
+        return code;
+    }
 
-    private async Task<(string Code, string ClaimCode)> RegisterWithClaimCodeAsync(TestActor artisan, string title, params object[] makers)
+    private async Task<(string Code, string ClaimCode, string VerificationUrl)> RegisterWithClaimCodeAsync(TestActor artisan, string title, params object[] makers)
     {
         var registered = await _api.AcceptedAsync(artisan.Client, "/api/pieces", new
         {
@@ -165,7 +171,8 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
             makers = makers.Length > 0 ? makers : [new { actorId = artisan.Id, part = "weaving" }],
             materials = new[] { "pashmina" }, dimensions = "200 x 100 cm",
         });
-        return (registered.GetProperty("code").GetString()!, registered.GetProperty("claimCode").GetString()!);
+        return (registered.GetProperty("code").GetString()!, registered.GetProperty("claimCode").GetString()!,
+            registered.GetProperty("verificationUrl").GetString()!);
     }
 
     private async Task HandOffAsync(string code, TestActor from, TestActor to)
