@@ -9,9 +9,8 @@ public sealed class VerificationOptions : IValidatableObject
     public const string SectionName = "Verification";
 
     /// <summary>
-    /// The public origin the QR codes point to (e.g. <c>https://verify.example.org</c>). When empty, the request's own
-    /// scheme and host are used (fine for development; set it in production so a forged Host header cannot change what
-    /// a QR encodes).
+    /// The public origin the QR codes point to (e.g. <c>https://verify.example.org</c>). When empty, the gateway's
+    /// <c>Security:PublicBaseUrl</c> (env <c>PROVENANCE_PUBLIC_URL</c>) is used; never the request's Host header.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 

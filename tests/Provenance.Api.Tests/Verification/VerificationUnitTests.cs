@@ -30,6 +30,22 @@ public sealed class VerificationUnitTests
     }
 
     [Theory]
+    [InlineData("kani", "kani")]
+    [InlineData("pashmina-kani", "kani")]
+    [InlineData("Pashmina Kani", "kani")]
+    [InlineData("Kani_Shawl", "kani")]
+    [InlineData("Papier-mâché", "papier-mache")]
+    [InlineData("walnut wood carving", "walnut-carving")]
+    [InlineData("Willow", "willow-wicker")]
+    [InlineData("pottery", null)]
+    [InlineData("<script>", null)]
+    [InlineData("", null)]
+    public void ResolveCraft_AsWritten_KnownKeyOrNull(string craft, string? expected)
+    {
+        CraftKeys.Resolve(craft).Should().Be(expected);
+    }
+
+    [Theory]
     [InlineData("09506000134352", true)]
     [InlineData("00012345600012", true)]
     [InlineData("09506000134353", false)]
