@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ "${1:-}" = "--full" ]; then export PROVENANCE_PROFILE=full; fi
 export PROVENANCE_PROFILE="${PROVENANCE_PROFILE:-small}"
 
-ensure_apt chromium zbar-tools sqlite3 ca-certificates
+ensure_apt chromium zbar-tools fonts-noto-core sqlite3 ca-certificates
 ensure_npm
 cd "$ROOT"
 
@@ -18,8 +18,11 @@ bash scripts/contract-coverage.sh
 
 log ".NET: build and test"
 dotnet build Provenance.sln -c Release -warnaserror --nologo -v q
-dotnet test Provenance.sln -c Release --no-build --nologo \
-  --logger "console;verbosity=normal" 2>&1 | tee /tmp/provenance-dotnet-test.log | grep -Ev '^\s+Passed ' 
-grep -E '^(Passed!|Failed!)' /tmp/provenance-dotnet-test.log || true
-if grep -q '^Failed!' /tmp/provenance-dotnet-test.log; then exit 1; fi
+status=0
+dotnet test Provenance.sln -c Release --no-build --nologo --logger "console;verbosity=normal" \
+  > /tmp/provenance-dotnet-test.log 2>&1 || status=$?
+# Show everything except the long list of passing tests, then each project's totals.
+grep -Ev '^\s+Passed |^\s*$|^(Total tests|\s+(Passed|Failed|Skipped):|\s*Total time)' /tmp/provenance-dotnet-test.log | tail -n 400 || true
+grep -E '^(Total tests|\s+(Passed|Failed|Skipped):|Test Run|\s*Total time)' /tmp/provenance-dotnet-test.log || true
+if [ "$status" -ne 0 ]; then log "dotnet test failed (exit $status)"; exit "$status"; fi
 log "all tests passed"

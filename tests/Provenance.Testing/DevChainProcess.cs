@@ -22,7 +22,8 @@ public sealed class DevChainProcess : IAsyncDisposable
         ("0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a", "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"),
     ];
 
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    // Generous: on a loaded 2-core CI machine a Hardhat node can take seconds to mine under parallel test projects.
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 

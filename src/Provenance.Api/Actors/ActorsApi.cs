@@ -2,6 +2,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Provenance.Api.Hosting;
 using Provenance.Api.Security;
 
@@ -35,9 +37,11 @@ public static class ActorsApi
         return TypedResults.Created($"/api/actors/{created.Id}", created);
     }
 
-    private static async Task<Created<ActorCreated>> OnboardHandler(OnboardHandlerRequest request, ActorStore store, CancellationToken ct)
+    private static async Task<Created<ActorCreated>> OnboardHandler(
+        OnboardHandlerRequest request, ActorStore store, IOptions<JsonOptions> json, CancellationToken ct)
     {
-        var profile = JsonSerializer.SerializeToElement(request with { Address = null }, ApiJsonContext.Default.OnboardHandlerRequest);
+        // The API's own JSON options: enums in the spelling clients send ("exporter").
+        var profile = JsonSerializer.SerializeToElement(request with { Address = null }, json.Value.SerializerOptions);
         var created = await store.CreateAsync(Roles.Handler, request.BusinessName, profile, request.Address, ct);
         return TypedResults.Created($"/api/actors/{created.Id}", created);
     }

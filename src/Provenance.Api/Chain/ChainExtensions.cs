@@ -50,7 +50,9 @@ public static class ChainExtensions
         builder.Services.AddSingleton<RelayerSignal>();
         builder.Services.AddSingleton<RelayerAccount>();
         builder.Services.AddHostedService<Relayer>();
-        builder.Services.AddHostedService<Indexer>();
+        builder.Services.AddSingleton<IndexerStatus>();
+        builder.Services.AddSingleton<Indexer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Indexer>());
         return builder;
     }
 }

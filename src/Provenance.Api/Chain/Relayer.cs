@@ -26,9 +26,9 @@ public interface ISignerFactory
 /// with its operations marked submitted before it is sent (the submitter's BeforeSend hook); receipts are decoded
 /// into per-action outcomes (ActionSucceeded / ActionFailed with the decoded reason).
 /// </summary>
-public sealed class Relayer(
+public sealed partial class Relayer(
     Db db, IOptions<ChainOptions> options, IRegistryCodec codec, RelayerSignal signal, RelayerAccount account,
-    EthClient eth, Deployment deployment, ILogger<Relayer> logger) : BackgroundService
+    EthClient eth, Deployment deployment, IRegistryChain chain, ILogger<Relayer> logger) : BackgroundService
 {
     private sealed class PendingOp
     {
@@ -58,6 +58,7 @@ public sealed class Relayer(
             }
         }
 
+        await RecoverAsync(submitter, stoppingToken);
         var o = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -101,6 +102,53 @@ public sealed class Relayer(
         }
 
         await Task.WhenAll(_receiptWaits.ToArray());
+    }
+
+    /// <summary>
+    /// After a restart: transactions that were persisted and sent but whose operations have no outcome yet are sent
+    /// again as the same bytes. Those the node knows (pooled or mined) are followed to their receipt; those whose nonce
+    /// went to another transaction can never be mined, so their operations go back to pending and are batched anew
+    /// (their signed actions are still valid: they never ran).
+    /// </summary>
+    private async Task RecoverAsync(TransactionSubmitter submitter, CancellationToken ct)
+    {
+        var stuck = (await db.ReadAsync(c => c.QueryAsync<(long Id, string Hash, byte[] Raw, long Nonce)>(new CommandDefinition(
+            "SELECT t.id, t.tx_hash, t.raw_tx, t.nonce FROM chain_txs t WHERE t.status = 'sent' AND EXISTS " +
+            "(SELECT 1 FROM operations o WHERE o.chain_tx_id = t.id AND o.status = 'submitted' AND o.block_number IS NULL) ORDER BY t.nonce",
+            cancellationToken: ct)), ct)).AsList();
+        if (stuck.Count == 0)
+        {
+            return;
+        }
+
+        logger.LogWarning("Relayer: re-sending {Count} transaction(s) persisted before the last stop", stuck.Count);
+        var results = await submitter.ResubmitAsync(stuck.Select(t => new PersistedTransaction(t.Raw, t.Hash, (ulong)t.Nonce)), ct);
+        foreach (var result in results)
+        {
+            var txId = stuck.First(t => t.Hash == result.Transaction.Hash).Id;
+            var ids = (await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(
+                "SELECT id FROM operations WHERE chain_tx_id = @txId ORDER BY batch_index", new { txId }, cancellationToken: ct)), ct)).ToArray();
+            if (result.Outcome == ResubmitOutcome.Known && result.Pending is { } pending)
+            {
+                lock (_receiptWaits)
+                {
+                    _receiptWaits.Add(Task.Run(() => AwaitReceiptAsync(submitter, pending, ids, ct), CancellationToken.None));
+                }
+            }
+            else if (result.Outcome == ResubmitOutcome.Known &&
+                     await eth.GetTransactionReceiptAsync(result.Transaction.Hash, ct) is { } receipt)
+            {
+                await ApplyReceiptAsync(receipt, ids, ct);
+            }
+            else
+            {
+                logger.LogWarning("Relayer: transaction {Hash} cannot be mined ({Outcome}); its operations are batched again",
+                    result.Transaction.Hash, result.Outcome);
+                await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE chain_txs SET status = 'failed' WHERE id = @txId", new { txId }, tx, cancellationToken: ct)), ct);
+                await ResetToPendingAsync(ids, ct);
+            }
+        }
     }
 
     private async Task<List<PendingOp>> NextBatchAsync(int max, CancellationToken ct) =>
@@ -149,6 +197,7 @@ public sealed class Relayer(
             var txId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "INSERT INTO chain_txs(sender, nonce, tx_hash, raw_tx, status, created_at) VALUES (@sender, @nonce, @hash, @raw, 'sent', @now) RETURNING id",
                 new { sender = account.Address, nonce = (long)context.Nonce, hash = context.Hash, raw = context.Raw, now }, tx, cancellationToken: ct));
+            await RecordAttemptsAsync(c, tx, ids, context, ct);
             if (context.Replaces is { } replaced)
             {
                 await c.ExecuteAsync(new CommandDefinition(
@@ -211,6 +260,7 @@ public sealed class Relayer(
         }
 
         var single = operationIds.Length == 1 && outcomes.Count == 0; // a grantRole transaction
+        var replays = await ResolveReplaysAsync(operationIds, outcomes, receipt.TransactionHash, ct);
         await db.WriteAsync(async (c, tx) =>
         {
             await c.ExecuteAsync(new CommandDefinition(
@@ -219,6 +269,12 @@ public sealed class Relayer(
                 tx, cancellationToken: ct));
             for (var i = 0; i < operationIds.Length; i++)
             {
+                if (replays.TryGetValue(i, out var replay))
+                {
+                    await ApplyReplayAsync(c, tx, operationIds[i], replay, now, ct);
+                    continue;
+                }
+
                 string? code = null;
                 string? detail = null;
                 if (!receipt.Succeeded)
@@ -250,6 +306,7 @@ public sealed class Relayer(
     private async Task ConfirmAsync(CancellationToken ct)
     {
         var confirmations = Math.Max(1, options.Value.Confirmations);
+        await ReconcileAsync(ct); // durability: operations whose block left the chain go back to pending
         var head = confirmations == 1 ? long.MaxValue : (long)await eth.GetBlockNumberAsync(ct);
         await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             "UPDATE operations SET status = 'confirmed', updated_at = @now WHERE status = 'submitted' AND block_number IS NOT NULL " +

@@ -174,6 +174,19 @@ public static class Migrations
             );
             CREATE INDEX piece_state_custodian ON piece_state(lower(custodian));
             """),
+        (2, "block time of indexed events", """
+            ALTER TABLE chain_events ADD COLUMN block_time INTEGER;
+            """),
+        (100, "audit: auditor actors, query indexes, block times", Audit.AuditSchema.Migration),
+        (200, "durability: every transaction that carried an operation", """
+            CREATE TABLE operation_attempts (
+                operation_id  TEXT NOT NULL REFERENCES operations(id),
+                tx_hash       TEXT NOT NULL,
+                batch_index   INTEGER,
+                PRIMARY KEY (operation_id, tx_hash)
+            );
+            CREATE INDEX operation_attempts_tx ON operation_attempts(tx_hash);
+            """),
     ];
 
     /// <summary>Applies every step not yet applied; returns how many ran.</summary>
@@ -185,15 +198,29 @@ public static class Migrations
         var applied = (await connection.QueryAsync<int>(new CommandDefinition(
             "SELECT version FROM schema_migrations", cancellationToken: ct))).ToHashSet();
         var ran = 0;
-        foreach (var (version, name, sql) in Steps.Where(s => !applied.Contains(s.Version)).OrderBy(s => s.Version))
+        // Foreign keys off while the schema changes (SQLite's procedure for rebuilding a table), checked before each commit.
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA foreign_keys=OFF", cancellationToken: ct));
+        try
         {
-            await using var tx = connection.BeginTransaction(deferred: false);
-            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (@version, @name, @at)",
-                new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-            ran++;
+            foreach (var (version, name, sql) in Steps.Where(s => !applied.Contains(s.Version)).OrderBy(s => s.Version))
+            {
+                await using var tx = connection.BeginTransaction(deferred: false);
+                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: tx, cancellationToken: ct));
+                if ((await connection.QueryAsync(new CommandDefinition("PRAGMA foreign_key_check", transaction: tx, cancellationToken: ct))).Any())
+                {
+                    throw new InvalidOperationException($"Migration {version} ({name}) leaves rows violating foreign keys.");
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (@version, @name, @at)",
+                    new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                ran++;
+            }
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA foreign_keys=ON", cancellationToken: CancellationToken.None));
         }
 
         return ran;

@@ -54,3 +54,4 @@ namespace Provenance.Api.Hosting;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
+

@@ -15,9 +15,9 @@ namespace Provenance.Api.Indexing;
 /// block it indexed up to; when the chain's hash for the cursor block differs (a reorg or a restarted dev chain) it
 /// walks back to the last block whose hash still matches, deletes what was indexed after it and re-indexes.
 /// </summary>
-public sealed class Indexer(
-    Db db, EthClient eth, IRegistryCodec codec, Deployment deployment, IOptions<ChainOptions> options, ILogger<Indexer> logger)
-    : BackgroundService
+public sealed partial class Indexer(
+    Db db, EthClient eth, IRegistryCodec codec, Deployment deployment, IOptions<ChainOptions> options, IndexerStatus status,
+    ILogger<Indexer> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,7 +26,7 @@ public sealed class Indexer(
         {
             try
             {
-                await CatchUpAsync(stoppingToken);
+                status.Indexed(await CatchUpAsync(stoppingToken));
                 await Task.Delay(options.Value.IndexerPollMs, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -43,6 +43,19 @@ public sealed class Indexer(
 
     /// <summary>Indexes up to the current head; returns the block indexed to.</summary>
     public async Task<long> CatchUpAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct); // one pass at a time (the loop, a rebuild)
+        try
+        {
+            return await CatchUpLockedAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<long> CatchUpLockedAsync(CancellationToken ct)
     {
         var cursor = await RewindIfForkedAsync(ct);
         var head = (long)await eth.GetBlockNumberAsync(ct);
@@ -61,18 +74,18 @@ public sealed class Indexer(
             var end = await eth.GetBlockByNumberAsync(page.ToBlock, ct)
                       ?? throw new InvalidOperationException($"block {page.ToBlock} not found");
             var decoded = page.Logs.Where(l => !l.Removed).Select(codec.Decode).OfType<PieceLog>().ToList();
-            var claimTimes = new Dictionary<ulong, long>();
-            foreach (var claim in decoded.Where(d => d.Kind == EventKind.Claim))
+            var blockTimes = new Dictionary<ulong, long> { [end.Number] = (long)end.Timestamp };
+            foreach (var number in decoded.Select(d => d.Log.BlockNumber).Distinct().Where(n => !blockTimes.ContainsKey(n)))
             {
-                var block = await eth.GetBlockByNumberAsync(claim.Log.BlockNumber, ct);
-                claimTimes[claim.Log.BlockNumber] = (long)(block?.Timestamp ?? 0);
+                var block = await eth.GetBlockByNumberAsync(number, ct);
+                blockTimes[number] = (long)(block?.Timestamp ?? 0);
             }
 
             await db.WriteAsync(async (c, tx) =>
             {
                 foreach (var log in decoded)
                 {
-                    await InsertAsync(c, tx, log, claimTimes.GetValueOrDefault(log.Log.BlockNumber), ct);
+                    await InsertAsync(c, tx, log, blockTimes[log.Log.BlockNumber], ct);
                 }
 
                 foreach (var blockHash in page.Logs.Select(l => (l.BlockNumber, l.BlockHash)).Append((end.Number, end.Hash)).Distinct())
@@ -129,13 +142,13 @@ public sealed class Indexer(
             await c.ExecuteAsync(new CommandDefinition("DELETE FROM chain_events WHERE block_number > @keep", new { keep }, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition("DELETE FROM index_blocks WHERE number > @keep", new { keep }, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition("DELETE FROM piece_state", transaction: tx, cancellationToken: ct));
-            var remaining = await c.QueryAsync<(string PieceId, string Name, string? Kind, long Seq, string? Actor, string? Counterparty, string ArgsJson, long Block)>(
-                new CommandDefinition("SELECT piece_id, name, kind, seq, actor, counterparty, args_json, block_number FROM chain_events ORDER BY block_number, log_index",
+            var remaining = await c.QueryAsync<(string PieceId, string Name, string? Kind, long Seq, string? Actor, string? Counterparty, string ArgsJson, long Block, long? BlockTime)>(
+                new CommandDefinition("SELECT piece_id, name, kind, seq, actor, counterparty, args_json, block_number, block_time FROM chain_events ORDER BY block_number, log_index",
                     transaction: tx, cancellationToken: ct));
             foreach (var e in remaining)
             {
                 await ProjectAsync(c, tx, e.PieceId, Enum.Parse<EventKind>(e.Kind ?? "Note"), e.Seq, e.Actor ?? "", e.Counterparty,
-                    HeadOf(e.ArgsJson), StatusOf(e.ArgsJson), e.Block, null, ct);
+                    HeadOf(e.ArgsJson), StatusOf(e.ArgsJson), e.Block, e.BlockTime, ct);
             }
 
             await c.ExecuteAsync(new CommandDefinition(
@@ -151,13 +164,13 @@ public sealed class Indexer(
         var args = System.Text.Json.JsonSerializer.Serialize(new IndexedArgs(log.Head, log.Status?.ToString(), log.Makers),
             Hosting.ApiJsonContext.Default.IndexedArgs);
         var inserted = await c.ExecuteAsync(new CommandDefinition(
-            "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json) " +
-            "VALUES (@block, @logIndex, @blockHash, @txHash, @pieceId, @name, @kind, @seq, @actor, @counterparty, @recordHash, @args)",
+            "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json, block_time) " +
+            "VALUES (@block, @logIndex, @blockHash, @txHash, @pieceId, @name, @kind, @seq, @actor, @counterparty, @recordHash, @args, @blockTime)",
             new
             {
                 block = (long)log.Log.BlockNumber, logIndex = (long)log.Log.LogIndex, blockHash = log.Log.BlockHash,
                 txHash = log.Log.TransactionHash, pieceId = log.PieceId, name = log.Name, kind = log.Kind.ToString(), seq = log.Seq,
-                actor = log.Actor, counterparty = log.Counterparty, recordHash = log.RecordHash, args,
+                actor = log.Actor, counterparty = log.Counterparty, recordHash = log.RecordHash, args, blockTime,
             }, tx, cancellationToken: ct));
         if (inserted == 1)
         {
@@ -197,3 +210,24 @@ public sealed class Indexer(
 
 /// <summary>The decoded log fields kept beside the indexed columns.</summary>
 public sealed record IndexedArgs(string Head, string? Status, string[] Makers);
+
+/// <summary>When the indexer last caught up with the chain (for "live" versus "last verified" reads).</summary>
+public sealed class IndexerStatus(TimeProvider time)
+{
+    private long _lastTicks;
+
+    /// <summary>The last time the indexer reached the chain's head, or null.</summary>
+    public DateTimeOffset? LastCaughtUp => Interlocked.Read(ref _lastTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    /// <summary>The block it reached then.</summary>
+    public long Block { get; private set; }
+
+    /// <summary>True when it caught up within <paramref name="window"/>.</summary>
+    public bool IsLive(TimeSpan window) => LastCaughtUp is { } at && time.GetUtcNow() - at < window;
+
+    internal void Indexed(long block)
+    {
+        Block = block;
+        Interlocked.Exchange(ref _lastTicks, time.GetUtcNow().UtcTicks);
+    }
+}

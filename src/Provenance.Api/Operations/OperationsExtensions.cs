@@ -20,6 +20,9 @@ public static class OperationsExtensions
         builder.Services.AddSingleton<PieceReader>();
         builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddSingleton<HandoffStore>();
+        builder.Services.AddSingleton<ClaimService>();
+        builder.Services.AddSingleton<Verification.IClaimService>(sp => sp.GetRequiredService<ClaimService>());
+        builder.Services.AddSingleton<Verification.IPieceVerificationSource, PieceVerificationSource>();
         return builder;
     }
 

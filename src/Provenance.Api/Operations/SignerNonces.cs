@@ -11,7 +11,7 @@ namespace Provenance.Api.Operations;
 /// <summary>
 /// Per-signer action nonces (the registry's <c>nonces(signer)</c>), allocated by the store: the next value is
 /// read under the signer's lock, signed into the action, and incremented in the same SQLite transaction that stores
-/// the operation. A signer's row starts from the chain's value the first time the gateway sees it.
+/// the operation. A signer the store has not seen starts from the chain's value.
 /// </summary>
 public sealed class SignerNonces(Db db, IRegistryChain chain)
 {
@@ -50,18 +50,16 @@ public sealed class SignerNonces(Db db, IRegistryChain chain)
             return n;
         }
 
-        var onChain = await chain.NonceAsync(signer, ct);
-        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-            "INSERT OR IGNORE INTO signer_nonces(address, next_nonce) VALUES (@address, @onChain)",
-            new { address, onChain }, tx, cancellationToken: ct)), ct);
-        return await PeekAsync(signer, ct);
+        // First sight of this signer: start from the chain; the row is written only when a nonce is consumed.
+        return await chain.NonceAsync(signer, ct);
     }
 
     /// <summary>Consumes <paramref name="nonce"/> in the caller's transaction; fails if it is no longer the next one.</summary>
     public static async Task ConsumeAsync(SqliteConnection c, IDbTransaction tx, string signer, long nonce, CancellationToken ct)
     {
         var updated = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE signer_nonces SET next_nonce = next_nonce + 1 WHERE address = @address AND next_nonce = @nonce",
+            "INSERT INTO signer_nonces(address, next_nonce) VALUES (@address, @nonce + 1) " +
+            "ON CONFLICT(address) DO UPDATE SET next_nonce = next_nonce + 1 WHERE next_nonce = @nonce",
             new { address = signer.ToLowerInvariant(), nonce }, tx, cancellationToken: ct));
         if (updated != 1)
         {

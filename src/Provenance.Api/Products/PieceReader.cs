@@ -25,6 +25,7 @@ public sealed class PieceReader(Db db, ActorStore actors, Deployment deployment)
         public string? Counterparty { get; init; }
         public string? RecordHash { get; init; }
         public required string ArgsJson { get; init; }
+        public long? BlockTime { get; init; }
     }
 
     private sealed class StateRow
@@ -51,7 +52,7 @@ public sealed class PieceReader(Db db, ActorStore actors, Deployment deployment)
 
         var events = (await c.QueryAsync<EventRow>(new CommandDefinition(
             "SELECT block_number AS BlockNumber, log_index AS LogIndex, block_hash AS BlockHash, tx_hash AS TxHash, name AS Name, kind AS Kind, " +
-            "seq AS Seq, actor AS Actor, counterparty AS Counterparty, record_hash AS RecordHash, args_json AS ArgsJson " +
+            "seq AS Seq, actor AS Actor, counterparty AS Counterparty, record_hash AS RecordHash, args_json AS ArgsJson, block_time AS BlockTime " +
             "FROM chain_events WHERE piece_id = @id ORDER BY seq", new { id = piece.PieceId }, cancellationToken: ct))).AsList();
         var state = await c.QuerySingleOrDefaultAsync<StateRow>(new CommandDefinition(
             "SELECT status AS Status, custodian AS Custodian, owner AS Owner, claimed_at AS ClaimedAt, event_count AS EventCount, head AS Head " +
@@ -83,7 +84,8 @@ public sealed class PieceReader(Db db, ActorStore actors, Deployment deployment)
                 e.Counterparty is null || e.Counterparty == SignedAction.ZeroAddress ? null : await Ref(e.Counterparty),
                 Check(e.RecordHash, records),
                 JsonDocument.Parse(e.ArgsJson).RootElement.TryGetProperty("head", out var h) ? h.GetString() ?? "" : "",
-                new ChainRef(e.TxHash, e.BlockNumber, e.BlockHash, e.LogIndex)));
+                new ChainRef(e.TxHash, e.BlockNumber, e.BlockHash, e.LogIndex,
+                    e.BlockTime is { } t and > 0 ? DateTimeOffset.FromUnixTimeSeconds(t) : null)));
         }
 
         var registration = timeline.FirstOrDefault(t => t.Kind == "Registration");

@@ -36,7 +36,7 @@ public sealed record TimelineEntry(
     long Seq, string Kind, AddressRef Actor, AddressRef? Counterparty, RecordView? Record, string Head, ChainRef Chain);
 
 /// <summary>Where an entry is on chain.</summary>
-public sealed record ChainRef(string TxHash, long BlockNumber, string BlockHash, long LogIndex);
+public sealed record ChainRef(string TxHash, long BlockNumber, string BlockHash, long LogIndex, DateTimeOffset? BlockTime);
 
 /// <summary>An accepted write not yet confirmed.</summary>
 public sealed record PendingView(string OperationId, string Kind, string Status, DateTimeOffset CreatedAt);

@@ -93,6 +93,50 @@ public static class CraftKeys
 
     /// <summary>Willow wicker.</summary>
     public const string WillowWicker = "willow-wicker";
+
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["pashmina-shawl"] = Pashmina,
+        ["kani-shawl"] = Kani,
+        ["pashmina-kani"] = Kani,
+        ["kani-pashmina"] = Kani,
+        ["sozni-embroidery"] = Sozni,
+        ["sozni-kari"] = Sozni,
+        ["crewel-embroidery"] = Crewel,
+        ["aari"] = Crewel,
+        ["aari-embroidery"] = Crewel,
+        ["hand-knotted-carpet"] = Carpet,
+        ["kashmiri-carpet"] = Carpet,
+        ["rug"] = Carpet,
+        ["papier-mâché"] = PapierMache,
+        ["papiermache"] = PapierMache,
+        ["walnut-wood-carving"] = WalnutCarving,
+        ["walnut-wood"] = WalnutCarving,
+        ["wood-carving"] = WalnutCarving,
+        ["wicker"] = WillowWicker,
+        ["willow"] = WillowWicker,
+        ["willow-wicker-work"] = WillowWicker,
+    };
+
+    /// <summary>
+    /// The known craft key a craft as written refers to ("Pashmina Kani", "pashmina_kani", "Kani shawl" → "kani"),
+    /// or null when it is not one of ours.
+    /// </summary>
+    public static string? Resolve(string? craft)
+    {
+        if (string.IsNullOrWhiteSpace(craft) || craft.Length > 60)
+        {
+            return null;
+        }
+
+        var key = string.Join('-', craft.Trim().ToLowerInvariant()
+            .Split([' ', '_', '-', '/'], StringSplitOptions.RemoveEmptyEntries));
+        return key switch
+        {
+            Pashmina or Kani or Sozni or Crewel or Carpet or PapierMache or WalnutCarving or WillowWicker => key,
+            _ => Aliases.GetValueOrDefault(key),
+        };
+    }
 }
 
 /// <summary>On-chain status of a piece (the contract's status enum).</summary>

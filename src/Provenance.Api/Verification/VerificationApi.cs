@@ -130,10 +130,9 @@ internal static class VerificationApi
             return Problem(StatusCodes.Status404NotFound, "Unknown piece", "No piece is registered with this code.");
         }
 
-        var url = digitalLink == true ? s.Urls.DigitalLinkUrl(http.Request, view.Code) : s.Urls.PageUrl(http.Request, view.Code);
+        var url = digitalLink == true ? s.Urls.DigitalLinkUrl(view.Code) : s.Urls.PageUrl(view.Code);
         var image = s.Qr.Render(url, format, pixels);
         http.Response.Headers.CacheControl = "public, max-age=86400";
-        http.Response.Headers.Vary = "Host";
         return TypedResults.File(image.Content, image.ContentType, entityTag: EntityTagHeaderValue.Parse(image.ETag));
     }
 

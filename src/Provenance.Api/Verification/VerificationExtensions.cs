@@ -46,7 +46,7 @@ public static class VerificationExtensions
         services.AddSingleton<PublicRateLimits>();
         services.AddSingleton<ClientFingerprints>();
         services.AddSingleton(sp => new SqliteScanStore(
-            sp.GetRequiredService<IOptions<VerificationOptions>>(), sp.GetRequiredService<IHostEnvironment>()));
+            sp.GetRequiredService<IOptions<VerificationOptions>>(), sp.GetRequiredService<IOptions<Data.StorageOptions>>()));
         services.AddSingleton(sp => new ScanSignals(
             sp.GetRequiredService<IOptions<VerificationOptions>>(), sp.GetRequiredService<SqliteScanStore>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanSignals>>()));

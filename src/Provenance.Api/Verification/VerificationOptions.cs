@@ -9,9 +9,8 @@ public sealed class VerificationOptions : IValidatableObject
     public const string SectionName = "Verification";
 
     /// <summary>
-    /// The public origin the QR codes point to (e.g. <c>https://verify.example.org</c>). When empty, the request's own
-    /// scheme and host are used (fine for development; set it in production so a forged Host header cannot change what
-    /// a QR encodes).
+    /// The public origin the QR codes point to (e.g. <c>https://verify.example.org</c>). When empty, the gateway's
+    /// <c>Security:PublicBaseUrl</c> (env <c>PROVENANCE_PUBLIC_URL</c>) is used; never the request's Host header.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
@@ -129,8 +128,11 @@ public sealed class PublicRateLimitOptions
 /// <summary>Scan counting and the rules that mark a piece "suspected copy".</summary>
 public sealed class ScanSignalOptions
 {
-    /// <summary>SQLite connection string of the scan-signal store (its own file: high-volume, low-value telemetry).</summary>
-    public string ConnectionString { get; set; } = "Data Source=data/scans.db";
+    /// <summary>
+    /// SQLite connection string of the scan-signal store: its own file (high-volume, low-value telemetry kept apart
+    /// from the ledger store). Empty: <c>scans.db</c> in the gateway's <c>Storage:DataDirectory</c>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>How often the salt of the client hash is replaced (the old one is forgotten, never stored).</summary>
     public TimeSpan SaltRotation { get; set; } = TimeSpan.FromDays(1);
@@ -138,11 +140,15 @@ public sealed class ScanSignalOptions
     /// <summary>A claimed piece scanned by at least this many distinct clients within one salt period is suspected.</summary>
     public int ClaimedDistinctClients { get; set; } = 6;
 
-    /// <summary>Scans from at least this many distinct network areas within <see cref="BurstWindow"/> are suspected.</summary>
-    public int BurstDistinctPlaces { get; set; } = 4;
+    /// <summary>
+    /// Scans from at least this many distinct network areas within <see cref="BurstWindow"/> are suspected. High
+    /// enough that a busy shop (customers on different mobile networks) stays below it; one copied label sold in
+    /// several markets does not.
+    /// </summary>
+    public int BurstDistinctPlaces { get; set; } = 8;
 
     /// <summary>The burst window.</summary>
-    public TimeSpan BurstWindow { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan BurstWindow { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How often counted scans are written to the store.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -152,11 +158,6 @@ public sealed class ScanSignalOptions
 
     internal IEnumerable<ValidationResult> Validate()
     {
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            yield return new ValidationResult("Scans.ConnectionString is required", [nameof(ConnectionString)]);
-        }
-
         if (SaltRotation < TimeSpan.FromMinutes(1) || BurstWindow <= TimeSpan.Zero || FlushInterval <= TimeSpan.Zero
             || Retention < TimeSpan.FromDays(1))
         {

@@ -507,8 +507,6 @@ internal sealed class AbiTypeParser(string text)
                 return AbiType.UInt(256);
             case "int":
                 return AbiType.Int(256);
-            case "function":
-                return AbiType.FixedBytes(24);
         }
 
         if (TrySuffix(name, "uint", out var bits))

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Utilities;
 using Provenance.Ethereum.Hex;
 using BcBigInteger = Org.BouncyCastle.Math.BigInteger;
 
@@ -117,7 +118,7 @@ public sealed class EthKey
                 continue;
             }
 
-            var s = k.ModInverse(n).Multiply(e.Add(_d.Multiply(r))).Mod(n);
+            var s = BigIntegers.ModOddInverse(n, k).Multiply(e.Add(_d.Multiply(r))).Mod(n);
             if (s.SignValue == 0)
             {
                 continue;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Org.BouncyCastle.Math.EC;
+using Org.BouncyCastle.Utilities;
 using Provenance.Ethereum.Hex;
 using BcBigInteger = Org.BouncyCastle.Math.BigInteger;
 
@@ -210,7 +211,7 @@ public sealed class EthSignature : IEquatable<EthSignature>
 
         // Q = r⁻¹ (s·R − e·G)
         var e = new BcBigInteger(1, hash.ToArray());
-        var rInverse = r.ModInverse(n);
+        var rInverse = BigIntegers.ModOddInverseVar(n, r); // r is public: the variable-time inverse is fine
         var u1 = n.Subtract(e).Multiply(rInverse).Mod(n);
         var u2 = s.Multiply(rInverse).Mod(n);
         var q = ECAlgorithms.SumOfTwoMultiplies(Secp256k1.G, u1, rPoint, u2).Normalize();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Provenance.Api.Tests.Support;
+using Provenance.Api.Verification;
 
 namespace Provenance.Api.Tests.EndToEnd;
 
@@ -74,6 +76,19 @@ public sealed class ProvenanceFlowTests(ChainFixture chain) : IDisposable
         var head = await chain.Chain.RpcAsync("eth_call", [new { to = proof.GetProperty("contract").GetString(), data = PieceCall(piece.GetProperty("pieceId").GetString()!) }, "latest"]);
         head.GetString()!.Should().EndWith(proof.GetProperty("head").GetString()![2..]);
 
+        // The verification pages' source tells the same story.
+        var view = (await _factory.Services.GetRequiredService<IPieceVerificationSource>().GetByCodeAsync(code, CancellationToken.None))!;
+        view.Status.Should().Be(Provenance.Api.Verification.PieceStatus.Claimed);
+        view.RecordMatch.AllMatch.Should().BeTrue();
+        view.Makers.Select(m => m.Role).Should().BeEquivalentTo("weaver", "embroiderer");
+        view.Custody.Select(c => c.HolderRole).Should().Equal("artisan", "exporter", "retailer");
+        view.Payment.ConfirmedByArtisan.Should().BeTrue();
+        view.Certification!.GiLabelNumber.Should().Be("GI-PASH-0001");
+        view.Events.Should().HaveCount(8).And.OnlyContain(e => e.Verified && e.TxHash != null);
+        view.ClaimedSince.Should().NotBeNull();
+        view.Proof.RegistrationTx.Should().Be(events[0].GetProperty("chain").GetProperty("txHash").GetString());
+        (await api.Anonymous.GetAsync($"/p/{code}")).StatusCode.Should().Be(HttpStatusCode.OK);
+
         // The retailer sees the piece in its custody.
         var custody = await retailer.Client.GetFromJsonAsync<JsonElement>($"/api/actors/{retailer.Id}/pieces");
         custody.EnumerateArray().Select(p => p.GetProperty("code").GetString()).Should().Contain(code);
@@ -96,6 +111,8 @@ public sealed class ProvenanceFlowTests(ChainFixture chain) : IDisposable
 
         piece.GetProperty("integrity").GetString().Should().Be("mismatch");
         piece.GetProperty("events")[0].GetProperty("record").GetProperty("check").GetString().Should().Be("mismatch");
+        var view = await _factory.Services.GetRequiredService<IPieceVerificationSource>().GetByCodeAsync(code, CancellationToken.None);
+        view!.RecordMatch.Mismatched.Should().Equal("piece details");
     }
 
     private static async Task HandOffAsync(ApiDriver api, string code, TestActor from, TestActor to)

@@ -26,7 +26,7 @@ public sealed class GatewayFactory(string rpcUrl, string deploymentFile, IReadOn
     {
         get
         {
-            _ = Server; // make sure the host started
+            StartServer(); // make sure the host started (works with TestServer and with UseKestrel)
             return File.ReadAllText(Path.Combine(DataDirectory, "admin-api-key")).Trim();
         }
     }

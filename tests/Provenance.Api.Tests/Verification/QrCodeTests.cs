@@ -66,6 +66,22 @@ public sealed class QrCodeTests(VerificationFixture fixture)
     }
 
     [Fact]
+    public async Task QrPng_ForgedHostHeader_StillEncodesThePublicUrl()
+    {
+        var piece = App.Source.Add(Pieces.Authentic());
+        using var client = App.Client("203.0.113.7");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/p/{piece.Code}/qr.png?size=300");
+        request.Headers.Host = "evil.example";
+        var path = Path.Combine(RepoPaths.TestOutput("verification/qr"), $"{piece.Code}-host.png");
+
+        var response = await client.SendAsync(request);
+        await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Zbar.DecodeAsync(path)).Should().Be($"{App.BaseAddress}/p/{piece.Code}");
+    }
+
+    [Fact]
     public async Task Qr_Responses_AreCacheableWithValidators()
     {
         var piece = App.Source.Add(Pieces.Authentic());

@@ -30,6 +30,22 @@ public sealed class VerificationUnitTests
     }
 
     [Theory]
+    [InlineData("kani", "kani")]
+    [InlineData("pashmina-kani", "kani")]
+    [InlineData("Pashmina Kani", "kani")]
+    [InlineData("Kani_Shawl", "kani")]
+    [InlineData("Papier-mâché", "papier-mache")]
+    [InlineData("walnut wood carving", "walnut-carving")]
+    [InlineData("Willow", "willow-wicker")]
+    [InlineData("pottery", null)]
+    [InlineData("<script>", null)]
+    [InlineData("", null)]
+    public void ResolveCraft_AsWritten_KnownKeyOrNull(string craft, string? expected)
+    {
+        CraftKeys.Resolve(craft).Should().Be(expected);
+    }
+
+    [Theory]
     [InlineData("09506000134352", true)]
     [InlineData("00012345600012", true)]
     [InlineData("09506000134353", false)]
@@ -179,7 +195,7 @@ public sealed class VerificationUnitTests
     }
 
     private static ScanSignals NewSignals(IOptions<VerificationOptions> options) =>
-        new(options, new SqliteScanStore(options, new TestEnvironment()), TimeProvider.System, NullLogger<ScanSignals>.Instance);
+        new(options, new SqliteScanStore(options, Options.Create(new Provenance.Api.Data.StorageOptions())), TimeProvider.System, NullLogger<ScanSignals>.Instance);
 
     private sealed class CountingSource(PieceVerificationView view) : IPieceVerificationSource
     {
@@ -199,13 +215,5 @@ public sealed class VerificationUnitTests
         public DateTimeOffset Now { get; set; } = now;
 
         public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private sealed class TestEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Testing";
-        public string ApplicationName { get; set; } = "tests";
-        public string ContentRootPath { get; set; } = Path.GetTempPath();
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }

@@ -78,6 +78,19 @@ public sealed class EthKeyTests(ITestOutputHelper output)
     });
 
     [Fact]
+    public async Task Sign_ConcurrentThreads_SameSignaturesAsSequential()
+    {
+        var keys = Enumerable.Range(1, 16).Select(i => EthKey.FromPrivateKey(Keccak.Keccak256($"key {i}"))).ToArray();
+        var hash = Keccak.Keccak256("concurrent");
+        var expected = keys.Select(k => k.Sign(hash).ToHex()).ToArray();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            keys.Select(k => k.Sign(hash)).Select(s => s.ToHex()).ToArray())));
+
+        results.Should().AllSatisfy(r => r.Should().Equal(expected));
+    }
+
+    [Fact]
     public void RecoverAddress_OtherHash_GivesOtherAddress()
     {
         var key = EthKey.Generate();

@@ -121,8 +121,11 @@ public sealed record PageText
     public required IReadOnlyDictionary<string, string> Steps { get; init; }
     public required IReadOnlyDictionary<PieceStatus, string> Statuses { get; init; }
 
-    /// <summary>The craft's name in this language, or the key as given when it is not a known craft.</summary>
-    public string CraftName(string craft) => Crafts.TryGetValue(craft, out var known) ? known.Name : craft;
+    /// <summary>The craft's name in this language, or the craft as given when it is not a known craft.</summary>
+    public string CraftName(string craft) => Craft(craft)?.Name ?? craft;
+
+    /// <summary>The craft's name and what makes it special, when it is one of <see cref="CraftKeys"/> (or an alias).</summary>
+    public CraftText? Craft(string craft) => CraftKeys.Resolve(craft) is { } key ? Crafts[key] : null;
 
     /// <summary>A processing step or maker role in this language, or the value as given.</summary>
     public string Step(string? step) =>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Provenance.Api.Data;
 
 namespace Provenance.Api.Verification.Scans;
 
@@ -11,13 +12,16 @@ internal sealed class SqliteScanStore
 {
     private readonly string _connectionString;
 
-    public SqliteScanStore(IOptions<VerificationOptions> options, IHostEnvironment environment)
+    public SqliteScanStore(IOptions<VerificationOptions> options, IOptions<StorageOptions> storage)
     {
-        var builder = new SqliteConnectionStringBuilder(options.Value.Scans.ConnectionString);
+        var configured = options.Value.Scans.ConnectionString;
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "scans.db")}"
+            : configured);
         if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:"
             && !builder.DataSource.StartsWith("file:", StringComparison.Ordinal))
         {
-            var path = Path.GetFullPath(builder.DataSource, environment.ContentRootPath);
+            var path = Path.GetFullPath(builder.DataSource);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             builder.DataSource = path;
         }

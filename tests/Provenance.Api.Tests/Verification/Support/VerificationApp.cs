@@ -1,8 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,9 +36,17 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
     public const int BurstDistinctPlaces = 4;
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "provenance-pages-" + Guid.NewGuid().ToString("N"));
-    private string? _baseAddress;
+    private readonly int _port = FreePort();
 
-    public VerificationApp() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+    public VerificationApp() => UseKestrel(options => options.Listen(IPAddress.Loopback, _port));
+
+    /// <summary>A loopback port nobody listens on now (the public URL must be known before the server starts).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>The pieces the app shows.</summary>
     public TestPieceSource Source { get; } = new();
@@ -51,19 +57,13 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
     /// <summary>The scan database file.</summary>
     public string ScanDatabase => Path.Combine(_dataDirectory, "scans.db");
 
-    /// <summary>http://127.0.0.1:port (starts the server on first use).</summary>
+    /// <summary>http://127.0.0.1:port, also the public URL the QR codes encode (starts the server on first use).</summary>
     public string BaseAddress
     {
         get
         {
-            if (_baseAddress is null)
-            {
-                StartServer();
-                _baseAddress = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-                    .First().TrimEnd('/');
-            }
-
-            return _baseAddress;
+            StartServer();
+            return $"http://127.0.0.1:{_port}";
         }
     }
 
@@ -99,6 +99,7 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
         builder.UseSetting("Chain:RpcUrl", "http://127.0.0.1:9");
         builder.UseSetting("Chain:DeploymentFile", deployment);
         builder.UseSetting("RateLimit:PermitLimit", "1000000");
+        builder.UseSetting("Security:PublicBaseUrl", $"http://127.0.0.1:{_port}");
         builder.UseSetting("Verification:Scans:ConnectionString", $"Data Source={ScanDatabase}");
         builder.UseSetting("Verification:Gs1Gtin", Gtin);
         builder.UseSetting("Verification:ViewCacheDuration", "00:00:00");

@@ -1,0 +1,40 @@
+namespace Provenance.Api.Audit;
+
+/// <summary>The audit feature's schema step (run by <see cref="Data.Migrations"/> as step 100).</summary>
+public static class AuditSchema
+{
+    /// <summary>
+    /// Adds the <c>auditor</c> actor kind (rebuilding <c>actors</c>, whose CHECK lists the kinds), the indexes the
+    /// audit queries filter on, and <c>audit_block_times</c>: the timestamp of every block holding a history event
+    /// (keyed by block hash, so a re-mined block never lends its time to another).
+    /// </summary>
+    public const string Migration = """
+        CREATE TABLE actors_with_auditors (
+            id            TEXT PRIMARY KEY,
+            kind          TEXT NOT NULL CHECK (kind IN ('admin','artisan','handler','certifier','owner','auditor')),
+            name          TEXT NOT NULL,
+            address       TEXT NOT NULL UNIQUE,
+            custodial     INTEGER NOT NULL,
+            profile_json  TEXT NOT NULL,
+            created_at    TEXT NOT NULL
+        );
+        INSERT INTO actors_with_auditors(id, kind, name, address, custodial, profile_json, created_at)
+            SELECT id, kind, name, address, custodial, profile_json, created_at FROM actors;
+        DROP TABLE actors;
+        ALTER TABLE actors_with_auditors RENAME TO actors;
+
+        CREATE INDEX chain_events_kind ON chain_events(kind, block_number, log_index);
+        CREATE INDEX chain_events_actor ON chain_events(actor);
+        CREATE INDEX chain_events_counterparty ON chain_events(counterparty);
+        CREATE INDEX records_piece_craft ON records(json_extract(json, '$.craft')) WHERE kind = 'piece';
+        CREATE INDEX pieces_registrant ON pieces(registrant_id);
+
+        CREATE TABLE audit_block_times (
+            hash          TEXT PRIMARY KEY,
+            number        INTEGER NOT NULL,
+            timestamp     INTEGER NOT NULL
+        );
+        CREATE INDEX audit_block_times_number ON audit_block_times(number);
+        CREATE INDEX audit_block_times_time ON audit_block_times(timestamp, number);
+        """;
+}

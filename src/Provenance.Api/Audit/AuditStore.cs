@@ -1,0 +1,287 @@
+using System.Runtime.CompilerServices;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Provenance.Api.Actors;
+using Provenance.Api.Data;
+using Provenance.Api.Hosting;
+using Provenance.Api.Products;
+
+namespace Provenance.Api.Audit;
+
+/// <summary>
+/// The audit queries over the indexed history: filtered, in chain order (block, log index), keyset-paged so a page
+/// costs the same wherever it starts.
+/// </summary>
+public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOptions<AuditOptions> options)
+{
+    private const string EventColumns =
+        "e.block_number AS BlockNumber, e.log_index AS LogIndex, e.block_hash AS BlockHash, e.tx_hash AS TransactionHash, " +
+        "e.piece_id AS PieceId, p.code AS PieceCode, e.seq AS Seq, e.kind AS Kind, e.actor AS Actor, a.id AS ActorId, " +
+        "e.counterparty AS Counterparty, cp.id AS CounterpartyId, e.record_hash AS RecordHash, " +
+        "json_extract(e.args_json, '$.head') AS Head, t.timestamp AS Timestamp";
+
+    private const string EventJoins =
+        "FROM chain_events e LEFT JOIN pieces p ON p.piece_id = e.piece_id LEFT JOIN piece_state s ON s.piece_id = e.piece_id " +
+        "LEFT JOIN actors a ON a.address = e.actor LEFT JOIN actors cp ON cp.address = e.counterparty " +
+        "LEFT JOIN audit_block_times t ON t.hash = e.block_hash";
+
+    private const string PieceColumns =
+        "r.piece_id AS PieceId, p.code AS Code, s.status AS Status, s.artisan AS Artisan, aa.id AS ArtisanId, s.custodian AS Custodian, " +
+        "ca.id AS CustodianId, s.owner AS Owner, s.event_count AS EventCount, s.head AS Head, s.block_number AS StateBlock, " +
+        "json_extract(pr.json, '$.craft') AS Craft, json_extract(ra.profile_json, '$.cluster') AS Cluster, " +
+        "r.block_number AS RegisteredBlock, r.log_index AS LogIndex, r.tx_hash AS RegistrationTransaction, t.timestamp AS Timestamp";
+
+    private const string PieceJoins =
+        "FROM chain_events r JOIN piece_state s ON s.piece_id = r.piece_id LEFT JOIN pieces p ON p.piece_id = r.piece_id " +
+        "LEFT JOIN records pr ON pr.piece_code = p.code AND pr.kind = 'piece' LEFT JOIN actors ra ON ra.id = p.registrant_id " +
+        "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian " +
+        "LEFT JOIN audit_block_times t ON t.hash = r.block_hash";
+
+    /// <summary>A row of the events query.</summary>
+    internal sealed record EventRow(
+        long BlockNumber, long LogIndex, string BlockHash, string TransactionHash, string PieceId, string? PieceCode, long Seq,
+        string Kind, string Actor, string? ActorId, string? Counterparty, string? CounterpartyId, string? RecordHash, string Head,
+        long? Timestamp)
+    {
+        public AuditEvent ToEvent() => new(BlockNumber, LogIndex, BlockHash, TransactionHash, PieceId, PieceCode, Seq, Kind, Actor,
+            ActorId, Counterparty, CounterpartyId, RecordHash, Head, Timestamp is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts) : null);
+    }
+
+    // A class, not a positional record: Dapper maps a NULL expression column (craft, cluster) only onto properties.
+    private sealed class PieceRow
+    {
+        public required string PieceId { get; init; }
+        public string? Code { get; init; }
+        public required string Status { get; init; }
+        public required string Artisan { get; init; }
+        public string? ArtisanId { get; init; }
+        public required string Custodian { get; init; }
+        public string? CustodianId { get; init; }
+        public string? Owner { get; init; }
+        public long EventCount { get; init; }
+        public required string Head { get; init; }
+        public long StateBlock { get; init; }
+        public string? Craft { get; init; }
+        public string? Cluster { get; init; }
+        public long RegisteredBlock { get; init; }
+        public long LogIndex { get; init; }
+        public required string RegistrationTransaction { get; init; }
+        public long? Timestamp { get; init; }
+
+        public AuditPiece ToPiece() => new(PieceId, Code, Status, Artisan, ArtisanId, Custodian, CustodianId, Owner, EventCount, Head,
+            StateBlock, Craft, Cluster, RegisteredBlock, RegistrationTransaction,
+            Timestamp is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts) : null);
+    }
+
+    /// <summary>One page of history events matching <paramref name="filter"/>.</summary>
+    public async Task<AuditPage<AuditEvent>> EventsAsync(AuditFilter filter, CancellationToken ct)
+    {
+        var limit = PageSize(filter.Limit);
+        var cursor = AuditCursor.Parse(filter.Cursor);
+        await clock.CatchUpAsync(ct);
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var indexed = await IndexedBlockAsync(c, tx, ct);
+        var sql = await BuildAsync(c, tx, filter, events: true, ct);
+        if (sql.Empty)
+        {
+            return new AuditPage<AuditEvent>([], null, indexed);
+        }
+
+        var rows = (await QueryEventsAsync(c, tx, sql, cursor, limit + 1, ct)).ToList();
+        var next = rows.Count > limit ? new AuditCursor(rows[limit - 1].BlockNumber, rows[limit - 1].LogIndex).Encode() : null;
+        return new AuditPage<AuditEvent>(rows.Take(limit).Select(r => r.ToEvent()).ToArray(), next, indexed);
+    }
+
+    /// <summary>One page of pieces matching <paramref name="filter"/>, in order of registration.</summary>
+    public async Task<AuditPage<AuditPiece>> PiecesAsync(AuditFilter filter, CancellationToken ct)
+    {
+        var limit = PageSize(filter.Limit);
+        var cursor = AuditCursor.Parse(filter.Cursor);
+        await clock.CatchUpAsync(ct);
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var indexed = await IndexedBlockAsync(c, tx, ct);
+        var sql = await BuildAsync(c, tx, filter, events: false, ct);
+        if (sql.Empty)
+        {
+            return new AuditPage<AuditPiece>([], null, indexed);
+        }
+
+        sql.Parameters.Add("cb", cursor.Block);
+        sql.Parameters.Add("cl", cursor.LogIndex);
+        sql.Parameters.Add("limit", limit + 1);
+        var rows = (await c.QueryAsync<PieceRow>(new CommandDefinition(
+            $"SELECT {PieceColumns} {PieceJoins} WHERE r.kind = 'Registration' AND (r.block_number, r.log_index) > (@cb, @cl)" +
+            $"{sql.Sql(" AND ")} ORDER BY r.block_number, r.log_index LIMIT @limit", sql.Parameters, tx, cancellationToken: ct))).ToList();
+        var next = rows.Count > limit ? new AuditCursor(rows[limit - 1].RegisteredBlock, rows[limit - 1].LogIndex).Encode() : null;
+        return new AuditPage<AuditPiece>(rows.Take(limit).Select(r => r.ToPiece()).ToArray(), next, indexed);
+    }
+
+    /// <summary>Validates <paramref name="filter"/> (400/404 problems) before a streamed export starts writing.</summary>
+    public async Task CheckAsync(AuditFilter filter, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await BuildAsync(c, tx, filter, events: true, ct);
+    }
+
+    /// <summary>Every event matching <paramref name="filter"/> (cursor and limit ignored), read page by page for exports.</summary>
+    internal async IAsyncEnumerable<EventRow> StreamEventsAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await clock.CatchUpAsync(ct);
+        var cursor = AuditCursor.Start;
+        FilterSql? sql = null;
+        while (true)
+        {
+            List<EventRow> rows;
+            await using (var c = await db.OpenAsync(ct))
+            await using (var tx = await c.BeginTransactionAsync(ct))
+            {
+                sql ??= await BuildAsync(c, tx, filter, events: true, ct);
+                if (sql.Empty)
+                {
+                    yield break;
+                }
+
+                rows = (await QueryEventsAsync(c, tx, sql, cursor, 1000, ct)).ToList();
+            }
+
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            if (rows.Count < 1000)
+            {
+                yield break;
+            }
+
+            cursor = new AuditCursor(rows[^1].BlockNumber, rows[^1].LogIndex);
+        }
+    }
+
+    private static Task<IEnumerable<EventRow>> QueryEventsAsync(
+        SqliteConnection c, System.Data.Common.DbTransaction tx, FilterSql sql, AuditCursor cursor, int limit, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(sql.Parameters);
+        parameters.Add("cb", cursor.Block);
+        parameters.Add("cl", cursor.LogIndex);
+        parameters.Add("limit", limit);
+        return c.QueryAsync<EventRow>(new CommandDefinition(
+            $"SELECT {EventColumns} {EventJoins} WHERE e.piece_id IS NOT NULL AND (e.block_number, e.log_index) > (@cb, @cl)" +
+            $"{sql.Sql(" AND ")} ORDER BY e.block_number, e.log_index LIMIT @limit", parameters, tx, cancellationToken: ct));
+    }
+
+    internal static async Task<long> IndexedBlockAsync(SqliteConnection c, System.Data.Common.DbTransaction? tx, CancellationToken ct) =>
+        await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT block_number FROM index_cursor WHERE id = 1", transaction: tx, cancellationToken: ct)) ?? 0;
+
+    private int PageSize(int? limit)
+    {
+        var o = options.Value;
+        return limit switch
+        {
+            null => o.DefaultPageSize,
+            < 1 => throw ApiProblemException.BadRequest($"limit must be between 1 and {o.MaxPageSize}."),
+            var l when l > o.MaxPageSize => throw ApiProblemException.BadRequest($"limit must be between 1 and {o.MaxPageSize}."),
+            var l => l.Value,
+        };
+    }
+
+    // Conditions on the event alias e (events) or the registration alias r (pieces).
+    private async Task<FilterSql> BuildAsync(
+        SqliteConnection c, System.Data.Common.DbTransaction tx, AuditFilter f, bool events, CancellationToken ct)
+    {
+        var sql = new FilterSql();
+        var x = events ? "e" : "r";
+        if (f.Piece is { } piece)
+        {
+            var code = PieceCode.Normalize(piece) ?? throw ApiProblemException.BadRequest($"piece '{piece}' is not a piece code.");
+            sql.Where.Add($"{x}.piece_id = @pieceId");
+            sql.Parameters.Add("pieceId", PieceRegistrar.PieceId(code));
+        }
+
+        if (f.Artisan is { } artisanId)
+        {
+            var artisan = await ActorAsync(artisanId, "artisan", ct);
+            sql.Where.Add($"{x}.piece_id IN (SELECT piece_id FROM pieces WHERE registrant_id = @artisanId " +
+                          "UNION SELECT p2.piece_id FROM piece_makers m JOIN pieces p2 ON p2.code = m.piece_code WHERE m.actor_id = @artisanId " +
+                          "UNION SELECT piece_id FROM piece_state WHERE artisan = @artisanAddress)");
+            sql.Parameters.Add("artisanId", artisan.Id);
+            sql.Parameters.Add("artisanAddress", artisan.Address);
+        }
+
+        if (f.Handler is { } handlerId)
+        {
+            var handler = await ActorAsync(handlerId, "handler", ct);
+            sql.Where.Add(events
+                ? "(e.actor = @handler OR e.counterparty = @handler)"
+                : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @handler UNION SELECT piece_id FROM chain_events WHERE counterparty = @handler)");
+            sql.Parameters.Add("handler", handler.Address);
+        }
+
+        if (f.Certifier is { } certifierId)
+        {
+            var certifier = await ActorAsync(certifierId, "certifier", ct);
+            sql.Where.Add(events ? "e.actor = @certifier" : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @certifier)");
+            sql.Parameters.Add("certifier", certifier.Address);
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.Craft))
+        {
+            sql.Where.Add($"{x}.piece_id IN (SELECT p3.piece_id FROM records r3 JOIN pieces p3 ON p3.code = r3.piece_code " +
+                          "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') = @craft)");
+            sql.Parameters.Add("craft", f.Craft.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.Cluster))
+        {
+            sql.Where.Add($"{x}.piece_id IN (SELECT p4.piece_id FROM pieces p4 JOIN actors a4 ON a4.id = p4.registrant_id " +
+                          "WHERE json_extract(a4.profile_json, '$.cluster') = @cluster)");
+            sql.Parameters.Add("cluster", f.Cluster.Trim());
+        }
+
+        if (FilterSql.Kinds(f.Type) is { Count: > 0 } kinds)
+        {
+            sql.Where.Add(events ? "e.kind IN @kinds" : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE kind IN @kinds)");
+            sql.Parameters.Add("kinds", kinds);
+        }
+
+        if (FilterSql.StatusName(f.Status) is { } status)
+        {
+            sql.Where.Add("s.status = @status");
+            sql.Parameters.Add("status", status);
+        }
+
+        if (f.From is { } from && f.To is { } to && from > to)
+        {
+            throw ApiProblemException.BadRequest($"from ({from:O}) is after to ({to:O}).");
+        }
+
+        // Block times only grow with block numbers, so a time range is a block range.
+        if (f.From is { } start)
+        {
+            var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT MIN(number) FROM audit_block_times WHERE timestamp >= @ts", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+            sql.Empty |= block is null;
+            sql.Where.Add($"{x}.block_number >= @fromBlock");
+            sql.Parameters.Add("fromBlock", block ?? long.MaxValue);
+        }
+
+        if (f.To is { } end)
+        {
+            var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT MAX(number) FROM audit_block_times WHERE timestamp <= @ts", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+            sql.Empty |= block is null;
+            sql.Where.Add($"{x}.block_number <= @toBlock");
+            sql.Parameters.Add("toBlock", block ?? -1);
+        }
+
+        return sql;
+    }
+
+    private async Task<ActorRow> ActorAsync(string id, string filter, CancellationToken ct) =>
+        await actors.FindAsync(id, ct) ?? throw ApiProblemException.NotFound($"{filter}: no actor '{id}'.", "UnknownActor");
+}

@@ -1,0 +1,3 @@
+using Provenance.Verify;
+
+return await VerifyCommand.InvokeAsync(args, Console.Out, Console.Error, Console.OpenStandardOutput);

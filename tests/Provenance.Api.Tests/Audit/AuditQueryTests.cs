@@ -1,0 +1,177 @@
+using System.Net;
+using System.Text.Json;
+using Provenance.Api.Tests.Audit.Support;
+using Provenance.Api.Tests.Support;
+
+namespace Provenance.Api.Tests.Audit;
+
+[Collection(ChainCollection.Name)]
+public sealed class AuditQueryTests(ChainFixture chain, AuditScenario scenario) : IClassFixture<AuditScenario>
+{
+    private static string Kind(JsonElement e) => e.GetProperty("kind").GetString()!;
+
+    private static string? Code(JsonElement e) => e.TryGetProperty("pieceCode", out var c) ? c.GetString() : e.GetProperty("code").GetString();
+
+    [Fact]
+    public async Task Events_NoFilter_EveryEntryOnceInChainOrder()
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        var events = (await s.AllAsync("/api/audit/events", limit: 3)).Where(e => s.Owns(Code(e))).ToList();
+
+        events.Where(e => Kind(e) != "Note").Should().HaveCount(12);
+        events.Select(e => (e.GetProperty("blockNumber").GetInt64(), e.GetProperty("logIndex").GetInt64()))
+            .Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        events.Where(e => Code(e) == s.Journey).Select(Kind).Should().Equal(
+            "Registration", "Processing", "Certification", "Handoff", "Shipping", "Handoff", "Sale", "PaymentConfirmed");
+        var handoff = events.First(e => Kind(e) == "Handoff");
+        handoff.GetProperty("actorId").GetString().Should().Be(s.Weaver.Id);
+        handoff.GetProperty("counterpartyId").GetString().Should().Be(s.Exporter.Id);
+        handoff.GetProperty("time").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10));
+        handoff.GetProperty("head").GetString().Should().MatchRegex("^0x[0-9a-f]{64}$");
+    }
+
+    [Fact]
+    public async Task Events_PagedWhileAppending_EachEventExactlyOnce()
+    {
+        var s = await scenario.EnsureAsync(chain);
+        var before = await s.AllAsync("/api/audit/events");
+        var seen = new List<JsonElement>();
+        string? cursor = null;
+        var appended = 0;
+
+        do
+        {
+            var page = await s.AuditAsync("/api/audit/events?limit=2" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            seen.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.String ? page.GetProperty("nextCursor").GetString() : null;
+            if (appended < 3)
+            {
+                appended++;
+                await s.Api.AcceptedAsync(s.Weaver.Client, $"/api/pieces/{s.Dyed}/events", new { kind = "note", notes = $"during paging {appended}" });
+                await s.Api.PieceAsync(s.Dyed, 2 + appended);
+            }
+        }
+        while (cursor is not null);
+
+        var keys = seen.Select(e => (e.GetProperty("blockNumber").GetInt64(), e.GetProperty("logIndex").GetInt64())).ToList();
+        keys.Should().OnlyHaveUniqueItems().And.BeInAscendingOrder();
+        keys.Should().Contain(before.Select(e => (e.GetProperty("blockNumber").GetInt64(), e.GetProperty("logIndex").GetInt64())));
+        seen.Count(e => Kind(e) == "Note" && Code(e) == s.Dyed).Should().Be(3, "events appended behind the cursor are listed when paging reaches them");
+    }
+
+    [Fact]
+    public async Task Events_Filters_SelectExactlyTheMatchingEntries()
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        (await s.AllAsync("/api/audit/events", $"&piece={s.Journey}")).Should().HaveCount(8).And.OnlyContain(e => Code(e) == s.Journey);
+        (await s.AllAsync("/api/audit/events", "&type=handoff,Sale")).Where(e => s.Owns(Code(e))).Select(Kind).Should().Equal("Handoff", "Handoff", "Sale");
+        (await s.AllAsync("/api/audit/events", $"&handler={s.Exporter.Id}")).Select(Kind).Should().Equal("Handoff", "Shipping", "Handoff");
+        (await s.AllAsync("/api/audit/events", $"&certifier={s.Lab.Id}")).Select(Kind).Should().Equal("Certification", "Flag");
+        (await s.AllAsync("/api/audit/events", $"&artisan={s.Embroiderer.Id}&type=Registration")).Select(Code).Should()
+            .BeEquivalentTo([s.Journey, s.Flagged], "the embroiderer made the journey piece and registered the flagged one");
+        (await s.AllAsync("/api/audit/events", "&craft=sozni-embroidery")).Should().HaveCount(2).And.OnlyContain(e => Code(e) == s.Flagged);
+        (await s.AllAsync("/api/audit/events", "&cluster=Kanihama&type=Registration")).Select(Code).Should().BeEquivalentTo([s.Journey, s.Dyed]);
+        (await s.AllAsync("/api/audit/events", "&status=flagged")).Where(e => Code(e) is not null).Should().OnlyContain(e => Code(e) == s.Flagged).And.HaveCount(2);
+        (await s.AllAsync("/api/audit/events", $"&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}")).Should().BeEmpty();
+        (await s.AllAsync("/api/audit/events", $"&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("O"))}")).Should().BeEmpty();
+        var all = await s.AllAsync("/api/audit/events", $"&piece={s.Journey}");
+        var sale = all.Single(e => Kind(e) == "Sale").GetProperty("time").GetDateTimeOffset();
+        (await s.AllAsync("/api/audit/events", $"&piece={s.Journey}&from={Uri.EscapeDataString(sale.ToString("O"))}"))
+            .Select(Kind).Should().StartWith("Sale").And.NotContain("Registration");
+    }
+
+    [Fact]
+    public async Task Pieces_Filters_StateCraftClusterAndParties()
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        var all = (await s.AllAsync("/api/audit/pieces", limit: 1)).Where(p => s.Owns(Code(p))).ToList();
+        all.Select(p => Code(p)).Should().StartWith([s.Journey, s.Flagged, s.Dyed]);
+        var journey = all.First(p => Code(p) == s.Journey);
+        journey.GetProperty("status").GetString().Should().Be("Sold");
+        journey.GetProperty("custodianId").GetString().Should().Be(s.Retailer.Id);
+        journey.GetProperty("eventCount").GetInt64().Should().Be(8);
+        journey.GetProperty("craft").GetString().Should().Be("pashmina-kani");
+        journey.GetProperty("cluster").GetString().Should().Be("Kanihama");
+
+        (await s.AllAsync("/api/audit/pieces", "&status=Flagged")).Where(p => Code(p) is not null).Select(p => Code(p)).Should().Equal(s.Flagged);
+        (await s.AllAsync("/api/audit/pieces", "&craft=pashmina-kani")).Select(p => Code(p)).Should().Equal(s.Journey, s.Dyed);
+        (await s.AllAsync("/api/audit/pieces", "&cluster=Srinagar")).Select(p => Code(p)).Should().Equal(s.Flagged);
+        (await s.AllAsync("/api/audit/pieces", $"&handler={s.Retailer.Id}")).Select(p => Code(p)).Should().Equal(s.Journey);
+        (await s.AllAsync("/api/audit/pieces", "&type=Processing")).Select(p => Code(p)).Where(s.Owns).Should().Equal(s.Journey, s.Dyed);
+    }
+
+    [Theory]
+    [InlineData("/api/audit/events?type=Teleport", HttpStatusCode.BadRequest, "not an event kind")]
+    [InlineData("/api/audit/events?status=Lost", HttpStatusCode.BadRequest, "not a piece status")]
+    [InlineData("/api/audit/events?cursor=bm90LWEtY3Vyc29y", HttpStatusCode.BadRequest, "not a cursor")]
+    [InlineData("/api/audit/events?limit=0", HttpStatusCode.BadRequest, "limit must be between")]
+    [InlineData("/api/audit/pieces?piece=not-a-code", HttpStatusCode.BadRequest, "not a piece code")]
+    [InlineData("/api/audit/events?handler=han_nobody", HttpStatusCode.NotFound, "no actor 'han_nobody'")]
+    [InlineData("/api/audit/events?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", HttpStatusCode.BadRequest, "is after")]
+    [InlineData("/api/audit/events/export?format=xml", HttpStatusCode.BadRequest, "not csv, json or epcis")]
+    public async Task Query_BadFilter_ProblemDetails(string url, HttpStatusCode status, string detail)
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        var response = await s.Auditor.Client.GetAsync(url);
+
+        response.StatusCode.Should().Be(status);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).Should().Contain(detail);
+    }
+
+    [Theory]
+    [InlineData("/api/audit/events")]
+    [InlineData("/api/audit/pieces")]
+    [InlineData("/api/audit/events/export?format=csv")]
+    [InlineData("/api/audit/integrity")]
+    [InlineData("/api/audit/statistics")]
+    public async Task Audit_NonAuditors_Refused(string url)
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        (await s.Api.Anonymous.GetAsync(url)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        foreach (var client in new[] { s.Api.Admin, s.Weaver.Client, s.Exporter.Client, s.Lab.Client })
+        {
+            (await client.GetAsync(url)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        }
+
+        (await s.Auditor.Client.GetAsync(url)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task OnboardAuditor_NotAdmin_Refused()
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        var (status, _) = await ApiDriver.PostAsync(s.Weaver.Client, "/api/actors/auditors", new { name = "Self-made auditor" });
+
+        status.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Statistics_Scenario_CountsPerCraftClusterHandlerAndPayment()
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        var stats = await s.AuditAsync("/api/audit/statistics");
+
+        stats.GetProperty("pieces").GetInt64().Should().BeGreaterThanOrEqualTo(3);
+        var crafts = stats.GetProperty("piecesPerCraft").EnumerateArray().ToDictionary(c => c.GetProperty("key").GetString()!, c => c.GetProperty("count").GetInt64());
+        crafts["pashmina-kani"].Should().BeGreaterThanOrEqualTo(2);
+        crafts["sozni-embroidery"].Should().BeGreaterThanOrEqualTo(1);
+        var clusters = stats.GetProperty("piecesPerCluster").EnumerateArray().ToDictionary(c => c.GetProperty("key").GetString()!, c => c.GetProperty("count").GetInt64());
+        clusters["Srinagar"].Should().BeGreaterThanOrEqualTo(1);
+        stats.GetProperty("piecesPerMonth").EnumerateArray().Select(m => m.GetProperty("key").GetString()).Should().Contain(DateTimeOffset.UtcNow.ToString("yyyy-MM"));
+        var exporter = stats.GetProperty("handoffsPerHandler").EnumerateArray().Single(h => h.TryGetProperty("actorId", out var id) && id.GetString() == s.Exporter.Id);
+        (exporter.GetProperty("received").GetInt64(), exporter.GetProperty("handed").GetInt64()).Should().Be((1L, 1L));
+        var payment = stats.GetProperty("payment");
+        payment.GetProperty("withConfirmedPayment").GetInt64().Should().BeGreaterThanOrEqualTo(1);
+        payment.GetProperty("share").GetDouble().Should().BeApproximately(
+            (double)payment.GetProperty("withConfirmedPayment").GetInt64() / payment.GetProperty("pieces").GetInt64(), 0.001);
+        stats.GetProperty("scans").GetProperty("suspectedCopies").GetInt64().Should().BeGreaterThanOrEqualTo(0);
+    }
+}
