@@ -195,6 +195,16 @@ public sealed class JsonRpcClient : IJsonRpcClient
                 throw new RpcTransportException(
                     method, RpcTransportFailure.ConnectionLost, $"{method}: connection to {Endpoint} broke: {e.Message}", null, e);
             }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                // SocketsHttpHandler lets a bare SocketException out of its connect step when the peer vanishes while
+                // the connection is set up (ENOTCONN reading the remote end point of a node just killed); errors while
+                // sending or reading come wrapped in HttpRequestException/IOException. So nothing of this attempt was
+                // written: as unreachable as a refused connection.
+                throw new RpcTransportException(
+                    method, RpcTransportFailure.Unreachable, $"{method}: JSON-RPC node unreachable at {Endpoint}: {e.Message}", null, e,
+                    certainlyNotDelivered: attempt == 1);
+            }
         }
     }
 

@@ -64,8 +64,9 @@ public sealed partial class TransactionSubmitter
     /// Checks chain id, genesis hash, head and the highest block the submitter has seen (at start, in a chain check,
     /// or in one of its receipts) against the node (throttled to <see cref="TransactionSubmitterOptions.ChainCheckInterval"/>
     /// unless <paramref name="force"/>). A reset is: another chain id, another genesis hash, the head more than
-    /// <see cref="TransactionSubmitterOptions.ReorgTolerance"/> blocks below the highest block seen, or that block
-    /// replaced more than that deep. The genesis hash alone cannot tell: a dev chain restarted within the same second
+    /// <see cref="TransactionSubmitterOptions.ReorgTolerance"/> blocks below the highest block seen, or a block held
+    /// final replaced (the highest block seen; with a tolerance T, one T below a head seen). The genesis hash alone
+    /// cannot tell: a dev chain restarted within the same second
     /// (Anvil, Hardhat's <c>hardhat_reset</c>) has the same one, and <c>evm_revert</c> keeps it. On a reset it
     /// resynchronises the nonce, fails the waits of earlier transactions with <see cref="ChainResetException"/> and
     /// calls <see cref="TransactionSubmitterOptions.OnChainReset"/>. Returns the reset, if one was detected now.
@@ -86,13 +87,20 @@ public sealed partial class TransactionSubmitter
                 return null;
             }
 
+            // The anchor is a block we hold final: with a reorg tolerance T, one at least T below a head we saw.
+            var tolerance = _options.ReorgTolerance;
             (ulong Number, string Hash)? anchor;
+            ulong? candidate = null;
             lock (_gate)
             {
                 anchor = _anchor;
+                if (tolerance > 0 && _lastBlock >= tolerance && (anchor is null || _lastBlock - tolerance > anchor.Value.Number))
+                {
+                    candidate = _lastBlock - tolerance;
+                }
             }
 
-            var chain = await ReadChainAsync(anchor, cancellationToken).ConfigureAwait(false);
+            var chain = await ReadChainAsync(anchor, candidate, cancellationToken).ConfigureAwait(false);
             _lastChainCheck = DateTimeOffset.UtcNow;
             lock (_gate)
             {
@@ -110,9 +118,7 @@ public sealed partial class TransactionSubmitter
                 {
                     reason = $"head went back from block {_lastBlock} to {chain.Head}";
                 }
-                else if (anchor is { } a && chain.AtAnchor is { } now
-                         && !string.Equals(now.Hash, a.Hash, StringComparison.OrdinalIgnoreCase)
-                         && chain.Head >= a.Number + _options.ReorgTolerance)
+                else if (anchor is { } a && chain.AtAnchor is { } now && !string.Equals(now.Hash, a.Hash, StringComparison.OrdinalIgnoreCase))
                 {
                     reason = $"block {a.Number} was replaced ({a.Hash} is now {now.Hash}) at head {chain.Head}";
                 }
@@ -122,7 +128,7 @@ public sealed partial class TransactionSubmitter
                     reset = new ChainResetInfo(_chainId, chain.ChainId, _genesisHash, chain.Genesis, _lastBlock, chain.Head, reason);
                     _genesisHash = chain.Genesis;
                     _lastBlock = chain.Head;
-                    _anchor = (chain.Head, chain.HeadHash);
+                    _anchor = tolerance == 0 ? (chain.Head, chain.HeadHash) : null;
                     _nextNonce = null;
                     _lastReset = reset;
                     _fees = null;
@@ -131,11 +137,17 @@ public sealed partial class TransactionSubmitter
                 else
                 {
                     _lastBlock = Math.Max(_lastBlock, chain.Head);
-
-                    // Follow the head (keep a higher block a receipt reported meanwhile, unless the check just saw it).
-                    if (_anchor is not { } current || current == anchor || current.Number <= chain.Head)
+                    if (tolerance == 0)
                     {
-                        _anchor = (chain.Head, chain.HeadHash);
+                        // Follow the head (keep a higher block a receipt reported meanwhile).
+                        if (_anchor is not { } current || current == anchor || current.Number <= chain.Head)
+                        {
+                            _anchor = (chain.Head, chain.HeadHash);
+                        }
+                    }
+                    else if (chain.AtCandidate is { } deep && (_anchor is not { } current || deep.Number > current.Number))
+                    {
+                        _anchor = (deep.Number, deep.Hash);
                     }
                 }
             }
@@ -153,25 +165,33 @@ public sealed partial class TransactionSubmitter
         return reset;
     }
 
-    private sealed record ChainView(ulong ChainId, ulong Head, string HeadHash, string? Genesis, Block? AtAnchor);
+    private sealed record ChainView(ulong ChainId, ulong Head, string HeadHash, string? Genesis, Block? AtAnchor, Block? AtCandidate);
 
-    /// <summary>Chain id, latest block, genesis block and the block at <paramref name="anchor"/>'s number, in one batch.</summary>
-    private async Task<ChainView> ReadChainAsync((ulong Number, string Hash)? anchor, CancellationToken ct)
+    /// <summary>
+    /// Chain id, latest block, genesis block, and the blocks at <paramref name="anchor"/>'s number and at
+    /// <paramref name="candidate"/> (a deeper block to hold final next), in one batch.
+    /// </summary>
+    private async Task<ChainView> ReadChainAsync((ulong Number, string Hash)? anchor, ulong? candidate, CancellationToken ct)
     {
         var batch = new JsonRpcBatch();
         var chainId = batch.Add(EthCalls.ChainId());
         var head = batch.Add(EthCalls.GetBlockByNumber(BlockParameter.Latest));
         var genesis = batch.Add(EthCalls.GetBlockByNumber(BlockParameter.Earliest));
         var atAnchor = anchor is { } a ? batch.Add(EthCalls.GetBlockByNumber(a.Number)) : Task.FromResult<Block?>(null);
+        var atCandidate = candidate is { } c ? batch.Add(EthCalls.GetBlockByNumber(c)) : Task.FromResult<Block?>(null);
         await _eth.Rpc.SendBatchAsync(batch, ct).ConfigureAwait(false);
         var latest = await head.ConfigureAwait(false)
             ?? throw new InvalidOperationException("The node returned no latest block.");
         return new ChainView(
-            await chainId.ConfigureAwait(false), latest.Number, latest.Hash,
-            (await genesis.ConfigureAwait(false))?.Hash, await atAnchor.ConfigureAwait(false));
+            await chainId.ConfigureAwait(false), latest.Number, latest.Hash, (await genesis.ConfigureAwait(false))?.Hash,
+            await atAnchor.ConfigureAwait(false), await atCandidate.ConfigureAwait(false));
     }
 
-    /// <summary>Remembers a block a receipt of the current chain generation reported (the highest one is checked for replacement).</summary>
+    /// <summary>
+    /// Remembers a block a receipt of the current chain generation named: the head was at least there, and, with no
+    /// reorg tolerance, that block is the one to check for replacement (with a tolerance, the next chain check picks
+    /// a block that many below it).
+    /// </summary>
     private void ObserveBlock(long generation, ulong number, string hash)
     {
         lock (_gate)
@@ -182,7 +202,7 @@ public sealed partial class TransactionSubmitter
             }
 
             _lastBlock = Math.Max(_lastBlock, number);
-            if (_anchor is not { } current || number > current.Number)
+            if (_options.ReorgTolerance == 0 && (_anchor is not { } current || number > current.Number))
             {
                 _anchor = (number, hash);
             }

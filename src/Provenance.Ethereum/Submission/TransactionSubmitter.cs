@@ -76,7 +76,7 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
             throw new InvalidOperationException("The submitter is already started.");
         }
 
-        var chain = await ReadChainAsync(null, cancellationToken).ConfigureAwait(false);
+        var chain = await ReadChainAsync(null, null, cancellationToken).ConfigureAwait(false);
         if (_options.ExpectedChainId is { } expected && expected != chain.ChainId)
         {
             throw new InvalidOperationException($"The node serves chain id {chain.ChainId}, expected {expected}.");
@@ -87,7 +87,7 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
         {
             _chainId = chain.ChainId;
             _lastBlock = chain.Head;
-            _anchor = (chain.Head, chain.HeadHash);
+            _anchor = _options.ReorgTolerance == 0 ? (chain.Head, chain.HeadHash) : null;
             _genesisHash = chain.Genesis;
             _nextNonce = nonce;
         }

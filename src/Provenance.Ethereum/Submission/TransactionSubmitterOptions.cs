@@ -15,7 +15,10 @@ public sealed class TransactionSubmitterOptions
     /// <summary>How often chain id, genesis hash and head are checked for a reset. Default 2 s.</summary>
     public TimeSpan ChainCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How many blocks the head may go back (an ordinary reorg) before it counts as a reset. Default 0.</summary>
+    /// <summary>
+    /// How deep a reorg may be (the head going back, or a block replaced) before it counts as a reset. Default 0: any
+    /// block the submitter has seen that goes away is a reset (dev chains, which do not reorg).
+    /// </summary>
     public ulong ReorgTolerance { get; set; }
 
     /// <summary>Resend an unmined transaction's bytes after this long. Default 30 s.</summary>

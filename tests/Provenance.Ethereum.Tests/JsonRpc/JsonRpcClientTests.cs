@@ -217,6 +217,21 @@ public sealed class JsonRpcClientTests(HardhatFixture node)
     }
 
     [Fact]
+    public async Task SendAsync_BareSocketExceptionWhileConnecting_ThrowsUnreachableNeverDelivered()
+    {
+        // What SocketsHttpHandler throws, unwrapped, when a killed node's socket goes away during connect.
+        using var http = new HttpClient(new ThrowingHandler(new System.Net.Sockets.SocketException(107)));
+        var rpc = new JsonRpcClient(http, new JsonRpcClientOptions { Endpoint = new Uri("http://127.0.0.1:1/") });
+
+        var act = () => rpc.SendAsync(new JsonRpcRequest("eth_chainId"), CancellationToken.None);
+
+        var error = (await act.Should().ThrowAsync<RpcTransportException>()).Which;
+        error.IsUnreachable.Should().BeTrue();
+        error.CertainlyNotDelivered.Should().BeTrue();
+        error.InnerException.Should().BeOfType<System.Net.Sockets.SocketException>();
+    }
+
+    [Fact]
     public async Task SendAsync_KilledNode_ThrowsUnreachable()
     {
         await using var anvil = await Provenance.Testing.DevChainProcess.StartAnvilAsync();

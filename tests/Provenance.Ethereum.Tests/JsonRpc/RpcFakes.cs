@@ -131,3 +131,10 @@ internal static class Ports
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>A handler that fails every request with the given exception, as the socket layer would.</summary>
+internal sealed class ThrowingHandler(Exception error) : HttpMessageHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Task.FromException<HttpResponseMessage>(error);
+}

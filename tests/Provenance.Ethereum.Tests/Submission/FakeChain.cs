@@ -60,6 +60,7 @@ internal sealed class FakeChain : HttpMessageHandler
     private readonly Dictionary<ulong, string> _minedByNonce = [];
     private readonly Dictionary<ulong, string> _pooledByNonce = [];
 
+    private readonly List<ulong> _reorgs = [];
     private int _epoch;
 
     public ulong ChainId { get; set; } = 31337;
@@ -126,6 +127,7 @@ internal sealed class FakeChain : HttpMessageHandler
             MinedNonce = 0;
             Head = 0;
             _epoch++;
+            _reorgs.Clear();
             if (newGenesis is not null)
             {
                 Genesis = newGenesis;
@@ -156,6 +158,15 @@ internal sealed class FakeChain : HttpMessageHandler
         }
     }
 
+    /// <summary>Replaces the top <paramref name="depth"/> blocks with others (same height, new hashes).</summary>
+    public void Reorg(ulong depth)
+    {
+        lock (_gate)
+        {
+            _reorgs.Add(Head - depth + 1);
+        }
+    }
+
     /// <summary>The signed bytes of a transaction the node knows (pooled or mined).</summary>
     public byte[]? Raw(string hash)
     {
@@ -167,7 +178,7 @@ internal sealed class FakeChain : HttpMessageHandler
 
     /// <summary>The hash of block <paramref name="number"/> in the current chain (genesis: <see cref="Genesis"/>).</summary>
     public string BlockHash(ulong number) =>
-        number == 0 ? Genesis : HexConvert.ToHex(Keccak.Keccak256($"{Genesis}/{_epoch}/{number}"));
+        number == 0 ? Genesis : HexConvert.ToHex(Keccak.Keccak256($"{Genesis}/{_epoch}/{_reorgs.Count(from => from <= number)}/{number}"));
 
     public IReadOnlyList<ulong> MinedNonces()
     {

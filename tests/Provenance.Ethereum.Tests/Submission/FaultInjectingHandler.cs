@@ -20,6 +20,9 @@ internal enum SendFault
 
     /// <summary>Forward it, then answer "nonce too low" instead.</summary>
     AnswerNonceTooLow,
+
+    /// <summary>Do not forward it; answer "replacement transaction underpriced" (as a pool holding a pricier one would).</summary>
+    RefuseUnderpriced,
 }
 
 /// <summary>A proxy in front of a real node that injects faults into sends (other calls pass through).</summary>
@@ -39,13 +42,16 @@ internal sealed class FaultInjectingHandler(Func<int, SendFault> decide) : Deleg
         }
 
         var fault = decide(Interlocked.Increment(ref _sends));
-        if (fault == SendFault.DropBeforeNode)
+        var id = doc.RootElement.GetProperty("id").GetRawText();
+        switch (fault)
         {
-            throw new HttpRequestException(HttpRequestError.ConnectionError, "injected: connection refused");
+            case SendFault.DropBeforeNode:
+                throw new HttpRequestException(HttpRequestError.ConnectionError, "injected: connection refused");
+            case SendFault.RefuseUnderpriced:
+                return Error(id, "replacement transaction underpriced");
         }
 
         var response = await base.SendAsync(request, cancellationToken);
-        var id = doc.RootElement.GetProperty("id").GetRawText();
         return fault switch
         {
             SendFault.LoseAnswer => throw new HttpRequestException(HttpRequestError.ResponseEnded, "injected: connection reset"),

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Eth;
 using Provenance.Ethereum.JsonRpc;
 using Provenance.Ethereum.Submission;
+using Provenance.Ethereum.Transactions;
 
 namespace Provenance.Ethereum.Tests.Submission;
 
@@ -198,7 +200,7 @@ public sealed class TransactionSubmitterFaultTests
         var original = (Eip1559Fees)pending.Transaction!.Fees;
 
         var wait = submitter.WaitForReceiptAsync(pending, CancellationToken.None);
-        await WaitUntilAsync(() => pending.Hashes.Count >= 2);
+        await Until.TrueAsync(() => pending.Hashes.Count >= 2);
         chain.MineAll();
         var receipt = await wait;
 
@@ -221,7 +223,7 @@ public sealed class TransactionSubmitterFaultTests
         chain.DropPool(); // the node forgets its pool (same chain)
 
         var wait = submitter.WaitForReceiptAsync(pending, CancellationToken.None);
-        await WaitUntilAsync(() => chain.Sends >= 2);
+        await Until.TrueAsync(() => chain.Sends >= 2);
         chain.MineAll();
 
         (await wait).TransactionHash.Should().Be(pending.Hash);
@@ -339,17 +341,272 @@ public sealed class TransactionSubmitterFaultTests
         (await second.SubmitAsync(Call(9), CancellationToken.None)).Nonce.Should().Be(4UL);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    [Fact]
+    public async Task CheckChainAsync_RestartedSameGenesisAfterReceipts_DetectsHeadBelowSeenBlocks()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
+        var chain = new FakeChain { Head = 0 };
+        var (_, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ChainCheckInterval = TimeSpan.FromHours(1) }, chain);
+        await using var _ = submitter;
+        for (var i = 0; i < 3; i++)
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met");
-            }
-
-            await Task.Delay(10);
+            await submitter.SubmitAndWaitAsync(Call(i), CancellationToken.None);
         }
+
+        chain.Reset(); // same genesis hash: a dev chain restarted within the same second
+
+        var reset = await submitter.CheckChainAsync(force: true, CancellationToken.None);
+
+        reset!.Reason.Should().Be("head went back from block 3 to 0");
+        reset.GenesisHash.Should().Be(reset.PreviousGenesisHash);
+        (await submitter.SubmitAsync(Call(3), CancellationToken.None)).Nonce.Should().Be(0UL);
+    }
+
+    [Fact]
+    public async Task CheckChainAsync_RolledBackAndRegrownToSameHeight_DetectsReplacedBlock()
+    {
+        var chain = new FakeChain { Head = 0 };
+        var (_, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ChainCheckInterval = TimeSpan.FromHours(1) }, chain);
+        await using var _ = submitter;
+        for (var i = 0; i < 3; i++)
+        {
+            await submitter.SubmitAndWaitAsync(Call(i), CancellationToken.None);
+        }
+
+        chain.Reset();
+        chain.MineEmpty(3); // same genesis, same height: only the blocks' hashes differ
+
+        var reset = await submitter.CheckChainAsync(force: true, CancellationToken.None);
+
+        reset!.Reason.Should().StartWith("block 3 was replaced");
+        (await submitter.SubmitAsync(Call(3), CancellationToken.None)).Nonce.Should().Be(0UL);
+    }
+
+    [Fact]
+    public async Task CheckChainAsync_ChainGrowsBetweenChecks_NoReset()
+    {
+        var resets = new ConcurrentQueue<ChainResetInfo>();
+        var chain = new FakeChain { Head = 0 };
+        var (_, _, submitter) = await StartAsync(
+            new TransactionSubmitterOptions { ChainCheckInterval = TimeSpan.FromHours(1), OnChainReset = (r, _) => { resets.Enqueue(r); return Task.CompletedTask; } },
+            chain);
+        await using var _ = submitter;
+
+        for (var round = 0; round < 3; round++)
+        {
+            await submitter.SubmitAndWaitAsync(Call(round), CancellationToken.None);
+            chain.MineEmpty(2);
+            (await submitter.CheckChainAsync(force: true, CancellationToken.None)).Should().BeNull();
+        }
+
+        resets.Should().BeEmpty();
+        submitter.NextNonce.Should().Be(3UL);
+    }
+
+    [Fact]
+    public async Task CheckChainAsync_ReorgTolerance2_ShallowReorgIgnoredDeeperOneIsReset()
+    {
+        var chain = new FakeChain { Head = 0 };
+        var (_, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ReorgTolerance = 2, ChainCheckInterval = TimeSpan.FromHours(1) }, chain);
+        await using var _ = submitter;
+        async Task<ChainResetInfo?> Check() => await submitter.CheckChainAsync(force: true, CancellationToken.None);
+        chain.MineEmpty(5);
+        (await Check()).Should().BeNull();
+        (await Check()).Should().BeNull(); // holds block 3 final (two below the head seen)
+
+        chain.Reorg(2); // blocks 4 and 5 replaced: an ordinary reorg
+        chain.MineEmpty(3);
+        (await Check()).Should().BeNull();
+        (await Check()).Should().BeNull(); // now holds block 6 final
+
+        chain.Reorg(3); // blocks 6, 7, 8 replaced: deeper than tolerated
+        var reset = await Check();
+
+        reset!.Reason.Should().StartWith("block 6 was replaced");
+    }
+
+    [Fact]
+    public async Task ResubmitAsync_PersistedBelowNewBaseFee_ResignedWithBothFeesRaisedAndMined()
+    {
+        var chain = new FakeChain { Automine = false };
+        var (persisted, sent) = await SendAndLoseAsync(chain);
+        chain.BaseFee = 5_000; // the persisted maxFeePerGas (2·1,000 + 100) is now below the base fee
+        var hooked = new ConcurrentQueue<BeforeSendContext>();
+        var (_, _, second) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; } }, chain);
+        await using var _ = second;
+
+        var result = (await second.ResubmitAsync(persisted, CancellationToken.None)).Single();
+
+        result.Outcome.Should().Be(ResubmitOutcome.Known);
+        var pending = result.Pending!;
+        pending.Hash.Should().NotBe(sent.Hash);
+        pending.Hashes.Should().Contain(sent.Hash);
+        hooked.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Replaces = sent.Hash, pending.Hash, Nonce = 0UL });
+        var (original, replacement) = (Decode(persisted[0].Raw), Decode(chain.Raw(pending.Hash)!));
+        replacement.Should().BeEquivalentTo(original, o => o.Excluding(t => t.MaxFeePerGas).Excluding(t => t.MaxPriorityFeePerGas));
+        AssertRaisedByTenPercent(original, replacement);
+        replacement.MaxFeePerGas.Should().BeGreaterThan(5_000);
+        chain.MineAll();
+        (await second.WaitForReceiptAsync(pending, CancellationToken.None)).TransactionHash.Should().Be(pending.Hash);
+        (await second.SubmitAsync(Call(2), CancellationToken.None)).Nonce.Should().Be(1UL);
+    }
+
+    [Fact]
+    public async Task WaitForReceiptAsync_ResubmittedPersistedStuck_BumpsBothFeesAndReplacementMined()
+    {
+        var chain = new FakeChain { Automine = false };
+        var (persisted, sent) = await SendAndLoseAsync(chain);
+        var hooked = new ConcurrentQueue<BeforeSendContext>();
+        var (_, _, second) = await StartAsync(
+            new TransactionSubmitterOptions
+            {
+                FeeBumpAfter = TimeSpan.FromMilliseconds(100),
+                RebroadcastAfter = TimeSpan.FromHours(1),
+                ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
+                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+            },
+            chain);
+        await using var _ = second;
+        var pending = (await second.ResubmitAsync(persisted, CancellationToken.None)).Single().Pending!;
+        pending.Hash.Should().Be(sent.Hash, "the node took the stored bytes as they were");
+        pending.Transaction.Should().NotBeNull("decoded from the stored bytes, so it can be re-signed");
+
+        var wait = second.WaitForReceiptAsync(pending, CancellationToken.None);
+        await Until.TrueAsync(() => pending.Hashes.Count >= 2);
+        chain.MineAll();
+        var receipt = await wait;
+
+        receipt.TransactionHash.Should().Be(pending.Hash).And.NotBe(sent.Hash);
+        var (original, replacement) = (Decode(persisted[0].Raw), Decode(chain.Raw(pending.Hash)!));
+        replacement.Should().BeEquivalentTo(original, o => o.Excluding(t => t.MaxFeePerGas).Excluding(t => t.MaxPriorityFeePerGas));
+        AssertRaisedByTenPercent(original, replacement);
+        hooked.First().Should().BeEquivalentTo(new { Replaces = sent.Hash, Nonce = 0UL });
+    }
+
+    [Theory]
+    [InlineData(1)] // one attempt per round: the second round (after FeeBumpAfter) builds on the refused fees
+    [InlineData(4)] // several attempts in one round: each builds on the one refused just before
+    public async Task WaitForReceiptAsync_BumpRefusedAsUnderpriced_NextBumpBuildsOnRefusedFees(int attempts)
+    {
+        // A pool that wants +25% for a replacement: the first +12% bump is refused as underpriced.
+        var chain = new FakeChain { Automine = false, MinReplacementPercent = 25 };
+        var hooked = new ConcurrentQueue<BeforeSendContext>();
+        var (_, _, submitter) = await StartAsync(
+            new TransactionSubmitterOptions
+            {
+                FeeBumpAfter = TimeSpan.FromMilliseconds(100),
+                FeeBumpPercent = 12,
+                MaxSendAttempts = attempts,
+                RebroadcastAfter = TimeSpan.FromHours(1),
+                ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
+                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+            },
+            chain);
+        await using var _ = submitter;
+        var pending = await submitter.SubmitAsync(Call(1), CancellationToken.None);
+
+        var wait = submitter.WaitForReceiptAsync(pending, CancellationToken.None);
+        await Until.TrueAsync(() => pending.Hashes.Count >= 2);
+        chain.MineAll();
+        var receipt = await wait;
+
+        var sends = hooked.ToList();
+        sends.Should().HaveCount(3, "the original, the refused bump, the bump built on it");
+        sends[1].Replaces.Should().Be(sends[0].Hash);
+        sends[2].Replaces.Should().Be(sends[1].Hash, "the hook sees every signed form, refused or not");
+        var (original, refused, accepted) = (Decode(sends[0].Raw), Decode(sends[1].Raw), Decode(sends[2].Raw));
+        AssertRaisedByTenPercent(original, refused);
+        AssertRaisedByTenPercent(refused, accepted);
+        chain.Raw(sends[1].Hash).Should().BeNull("the node refused it");
+        receipt.TransactionHash.Should().Be(sends[2].Hash).And.Be(pending.Hash);
+        pending.Hashes.Should().Equal(sends[0].Hash, sends[2].Hash);
+    }
+
+    [Fact]
+    public async Task ResubmitAsync_OriginalAndItsFeeBump_SendsOnlyTheHigherAndBothKnown()
+    {
+        var chain = new FakeChain { Automine = false };
+        var hooked = new ConcurrentQueue<BeforeSendContext>();
+        var (_, _, first) = await StartAsync(
+            new TransactionSubmitterOptions
+            {
+                FeeBumpAfter = TimeSpan.FromMilliseconds(50),
+                ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
+                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+            },
+            chain);
+        var sent = await first.SubmitAsync(Call(1), CancellationToken.None);
+        using (var stop = new CancellationTokenSource())
+        {
+            var wait = first.WaitForReceiptAsync(sent, stop.Token);
+            await Until.TrueAsync(() => sent.Hashes.Count >= 2);
+            await stop.CancelAsync();
+            await wait.Invoking(w => w).Should().ThrowAsync<OperationCanceledException>();
+        }
+
+        await first.DisposeAsync();
+        chain.DropPool();
+        var sendsBefore = chain.Sends;
+        var (_, _, second) = await StartAsync(chain: chain);
+        await using var _ = second;
+
+        var results = await second.ResubmitAsync(hooked.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)), CancellationToken.None);
+
+        chain.Sends.Should().Be(sendsBefore + 1);
+        results.Should().HaveCount(2).And.OnlyContain(r => r.Outcome == ResubmitOutcome.Known && r.Pending == results[0].Pending);
+        results[0].Pending!.Hash.Should().Be(sent.Hash, "the fee-bumped form is the one sent");
+        results[0].Pending!.Hashes.Should().BeEquivalentTo(hooked.Select(c => c.Hash));
+        chain.MineAll();
+        (await second.WaitForReceiptAsync(results[1].Pending!, CancellationToken.None)).TransactionHash.Should().Be(sent.Hash);
+    }
+
+    [Fact]
+    public async Task ResubmitAsync_NotOursOrNotAsStored_RejectedWithoutSending()
+    {
+        var (chain, signer, submitter) = await StartAsync();
+        await using var _ = submitter;
+        UnsignedTransaction Tx(ulong chainId) => new(chainId, 0, Target, 0, [], 21_000, new Eip1559Fees(2_100, 100));
+        var ours = signer.Sign(Tx(31337));
+        var foreign = new FakeSigner(EthKey.Generate()).Sign(Tx(31337));
+        var otherChain = signer.Sign(Tx(1));
+        var bytes = ours.ToArray();
+
+        var results = await submitter.ResubmitAsync(
+            [
+                new PersistedTransaction(foreign.ToArray(), foreign.HashHex, 0),
+                new PersistedTransaction(otherChain.ToArray(), otherChain.HashHex, 0),
+                new PersistedTransaction(bytes, "0x" + new string('0', 64), 0),
+                new PersistedTransaction(bytes[..^3], ours.HashHex, 0),
+                new PersistedTransaction(bytes, ours.HashHex, 1),
+            ],
+            CancellationToken.None);
+
+        chain.Sends.Should().Be(0);
+        results.Should().OnlyContain(r => r.Outcome == ResubmitOutcome.Rejected && r.Pending == null);
+        results.Select(r => r.Error!.Message).Should().SatisfyRespectively(
+            m => m.Should().Contain($"signed by {foreign.RecoverSender()}"),
+            m => m.Should().Contain("signed for chain id 1"),
+            m => m.Should().Contain($"hash to {ours.HashHex}"),
+            m => m.Should().Contain("does not decode"),
+            m => m.Should().Contain("nonce 0, the store says 1"));
+        (await submitter.SubmitAsync(Call(1), CancellationToken.None)).Nonce.Should().Be(0UL);
+    }
+
+    /// <summary>Sends one transaction that stays pooled, then loses the pool and the submitter (a crash).</summary>
+    private static async Task<(PersistedTransaction[] Persisted, PendingTransaction Sent)> SendAndLoseAsync(FakeChain chain)
+    {
+        var persisted = new ConcurrentQueue<BeforeSendContext>();
+        var (_, _, first) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; } }, chain);
+        var sent = await first.SubmitAsync(Call(1), CancellationToken.None);
+        await first.DisposeAsync();
+        chain.DropPool();
+        return ([.. persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce))], sent);
+    }
+
+    private static Eip1559Transaction Decode(byte[] raw) => (Eip1559Transaction)TransactionDecoder.Decode(raw).Transaction;
+
+    private static void AssertRaisedByTenPercent(Eip1559Transaction before, Eip1559Transaction after)
+    {
+        (after.MaxFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxFeePerGas * 110);
+        (after.MaxPriorityFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxPriorityFeePerGas * 110);
     }
 }

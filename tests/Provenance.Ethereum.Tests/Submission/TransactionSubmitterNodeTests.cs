@@ -4,6 +4,7 @@ using Provenance.Ethereum.Eth;
 using Provenance.Ethereum.JsonRpc;
 using Provenance.Ethereum.Submission;
 using Provenance.Ethereum.Tests.Eth;
+using Provenance.Ethereum.Transactions;
 using Provenance.Testing;
 using Xunit.Abstractions;
 
@@ -149,6 +150,59 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
 
         (await submitter.SubmitAsync(new TransactionRequest { To = Sink, GasLimit = 21_000 }, CancellationToken.None)).Nonce.Should().Be(3UL);
     }
+
+    [Fact]
+    public async Task ResubmitAsync_PersistedStuckOnAnvil_BumpRefusedThenRaisedFromRefusedFeesAndMined()
+    {
+        await using var node = await DevChainProcess.StartAnvilAsync(extraArgs: "--no-mining");
+        var persisted = new ConcurrentQueue<BeforeSendContext>();
+        var first = await StartAsync(node, new TransactionSubmitterOptions { BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; } });
+        var sent = await first.SubmitAsync(new TransactionRequest { To = Sink, Value = 7, GasLimit = 21_000 }, CancellationToken.None);
+        await first.DisposeAsync();
+        await node.RpcAsync("anvil_dropAllTransactions"); // the node lost its pool; the gateway restarts from its store
+
+        // Send 1: the stored bytes; send 2: the first bump, refused as underpriced; send 3: the bump built on it.
+        var proxy = new FaultInjectingHandler(n => n == 2 ? SendFault.RefuseUnderpriced : SendFault.None);
+        var hooked = new ConcurrentQueue<BeforeSendContext>();
+        await using var second = await StartAsync(
+            node,
+            new TransactionSubmitterOptions
+            {
+                ExpectedChainId = 31337,
+                FeeBumpAfter = TimeSpan.FromMilliseconds(300),
+                RebroadcastAfter = TimeSpan.FromHours(1),
+                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+            },
+            proxy);
+        var result = (await second.ResubmitAsync(persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)), CancellationToken.None)).Single();
+        result.Outcome.Should().Be(ResubmitOutcome.Known);
+        var pending = result.Pending!;
+
+        var wait = second.WaitForReceiptAsync(pending, CancellationToken.None);
+        await Until.TrueAsync(() => pending.Hashes.Count >= 2);
+        await node.RpcAsync("evm_mine");
+        var receipt = await wait;
+
+        var bumps = hooked.ToList();
+        bumps.Should().HaveCount(2);
+        bumps[0].Replaces.Should().Be(sent.Hash);
+        bumps[1].Replaces.Should().Be(bumps[0].Hash);
+        var (original, refused, mined) = (Decode(sent.Current.ToArray()), Decode(bumps[0].Raw), Decode(bumps[1].Raw));
+        mined.Should().BeEquivalentTo(original, o => o.Excluding(t => t.MaxFeePerGas).Excluding(t => t.MaxPriorityFeePerGas));
+        foreach (var (before, after) in new[] { (original, refused), (refused, mined) })
+        {
+            (after.MaxFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxFeePerGas * 110);
+            (after.MaxPriorityFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxPriorityFeePerGas * 110);
+        }
+
+        receipt.TransactionHash.Should().Be(bumps[1].Hash);
+        receipt.Succeeded.Should().BeTrue();
+        receipt.From.Should().Be(Dev1);
+        (await Eth(node.RpcUrl).GetTransactionByHashAsync(bumps[0].Hash, CancellationToken.None)).Should().BeNull("it never reached the node");
+        proxy.Sends.Should().Be(3);
+    }
+
+    private static Eip1559Transaction Decode(byte[] raw) => (Eip1559Transaction)TransactionDecoder.Decode(raw).Transaction;
 
     private static async Task<Address> DeployAsync(DevChainProcess node, string runtime) => await TinyContracts.DeployAsync(node, runtime);
 }
