@@ -3,6 +3,8 @@ using Provenance.Api.Audit;
 using Provenance.Api.Chain;
 using Provenance.Api.Data;
 using Provenance.Api.Health;
+using Provenance.Api.Idempotency;
+using Provenance.Api.Indexing;
 using Provenance.Api.Hosting;
 using Provenance.Api.Operations;
 using Provenance.Api.Records;
@@ -21,10 +23,15 @@ builder.AddVerification();
 builder.AddAudit();
 
 var app = builder.Build();
+if (args is ["rebuild-index", ..])
+{
+    return await IndexAdminApi.RunRebuildCommandAsync(app.Services, CancellationToken.None);
+}
+
 app.UseApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseMiddleware<IdempotencyMiddleware>();
+app.UseIdempotency();
 app.MapApiDocs();
 app.MapHealth();
 app.MapActors();
@@ -32,7 +39,9 @@ app.MapPhotos();
 app.MapPieces();
 app.MapVerification();
 app.MapAudit();
-app.Run();
+app.MapIndexAdmin();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
 public partial class Program;

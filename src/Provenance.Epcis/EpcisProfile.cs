@@ -41,7 +41,7 @@ public sealed partial class EpcisProfile
     {
         if (!IsPieceCode(pieceCode))
         {
-            throw new ArgumentException($"'{pieceCode}' is not a piece code (15 of 0-9 A-Z without I, L, O, U)", nameof(pieceCode));
+            throw new ArgumentException($"'{pieceCode}' is not a piece code (15 to 17 of 0-9 A-Z without I, L, O, U)", nameof(pieceCode));
         }
 
         return Base + "/p/" + pieceCode;
@@ -84,10 +84,10 @@ public sealed partial class EpcisProfile
         return $"did:pkh:eip155:{chainId}:{address.ToLowerInvariant()}";
     }
 
-    /// <summary>True for a piece code: 15 characters of 0-9 and A-Z without I, L, O and U.</summary>
+    /// <summary>True for a piece code: 15 to 17 characters of 0-9 and A-Z without I, L, O and U (the gateway mints 17: 80 random bits and a check symbol).</summary>
     public static bool IsPieceCode(string code) => PieceCode().IsMatch(code);
 
-    [GeneratedRegex("^[0-9A-HJKMNP-TV-Z]{15}$")]
+    [GeneratedRegex("^[0-9A-HJKMNP-TV-Z]{15,17}$")]
     private static partial Regex PieceCode();
 
     [GeneratedRegex("^0x[0-9a-fA-F]{40}$")]

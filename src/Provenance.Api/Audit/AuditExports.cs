@@ -65,7 +65,8 @@ public sealed class AuditExports(
         var n = 0;
         await foreach (var row in store.StreamEventsAsync(filter, ct))
         {
-            JsonSerializer.Serialize(writer, row.ToEvent(), AuditJsonContext.Default.AuditEvent);
+            // JsonSerializer.Serialize(writer, …) would flush synchronously; the raw value is written into the buffer.
+            writer.WriteRawValue(JsonSerializer.SerializeToUtf8Bytes(row.ToEvent(), AuditJsonContext.Default.AuditEvent), skipInputValidation: true);
             if (++n % 256 == 0)
             {
                 await writer.FlushAsync(ct);

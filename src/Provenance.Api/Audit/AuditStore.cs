@@ -48,11 +48,27 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
             ActorId, Counterparty, CounterpartyId, RecordHash, Head, Timestamp is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts) : null);
     }
 
-    private sealed record PieceRow(
-        string PieceId, string? Code, string Status, string Artisan, string? ArtisanId, string Custodian, string? CustodianId,
-        string? Owner, long EventCount, string Head, long StateBlock, string? Craft, string? Cluster, long RegisteredBlock, long LogIndex,
-        string RegistrationTransaction, long? Timestamp)
+    // A class, not a positional record: Dapper maps a NULL expression column (craft, cluster) only onto properties.
+    private sealed class PieceRow
     {
+        public required string PieceId { get; init; }
+        public string? Code { get; init; }
+        public required string Status { get; init; }
+        public required string Artisan { get; init; }
+        public string? ArtisanId { get; init; }
+        public required string Custodian { get; init; }
+        public string? CustodianId { get; init; }
+        public string? Owner { get; init; }
+        public long EventCount { get; init; }
+        public required string Head { get; init; }
+        public long StateBlock { get; init; }
+        public string? Craft { get; init; }
+        public string? Cluster { get; init; }
+        public long RegisteredBlock { get; init; }
+        public long LogIndex { get; init; }
+        public required string RegistrationTransaction { get; init; }
+        public long? Timestamp { get; init; }
+
         public AuditPiece ToPiece() => new(PieceId, Code, Status, Artisan, ArtisanId, Custodian, CustodianId, Owner, EventCount, Head,
             StateBlock, Craft, Cluster, RegisteredBlock, RegistrationTransaction,
             Timestamp is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts) : null);

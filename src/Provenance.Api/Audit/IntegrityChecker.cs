@@ -40,7 +40,12 @@ public sealed record IntegrityReport(
 /// </summary>
 public sealed class IntegrityChecker(Db db, EthClient eth, RegistryAbi registry, Deployment deployment, IOptions<AuditOptions> options, TimeProvider time)
 {
-    private sealed record PieceKey(string PieceId, string? Code);
+    // A class: Dapper maps a NULL expression column (MAX(code) of a piece known only from the chain) only onto properties.
+    private sealed class PieceKey
+    {
+        public required string PieceId { get; init; }
+        public string? Code { get; init; }
+    }
 
     private sealed record EventRow(long Seq, string Kind, string? Actor, string? Counterparty, string? RecordHash, string ArgsJson, long BlockNumber);
 

@@ -51,7 +51,8 @@ public static class ChainExtensions
         builder.Services.AddSingleton<RelayerAccount>();
         builder.Services.AddHostedService<Relayer>();
         builder.Services.AddSingleton<IndexerStatus>();
-        builder.Services.AddHostedService<Indexer>();
+        builder.Services.AddSingleton<Indexer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Indexer>());
         return builder;
     }
 }

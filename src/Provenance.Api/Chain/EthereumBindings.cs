@@ -206,30 +206,5 @@ public sealed class RegistryChain(Deployment deployment, EthClient eth, Registry
 public sealed class EthSignerFactory : ISignerFactory
 {
     /// <inheritdoc />
-    public ITransactionSigner Create(ReadOnlySpan<byte> privateKey) => new KeySigner(EthKey.FromPrivateKey(privateKey));
-
-    private sealed class KeySigner(EthKey key) : ITransactionSigner
-    {
-        public Provenance.Ethereum.Address Address => key.Address;
-
-        public Provenance.Ethereum.Submission.SignedTransaction Sign(UnsignedTransaction t)
-        {
-            Provenance.Ethereum.Transactions.Transaction tx = t.Fees switch
-            {
-                Eip1559Fees f => new Provenance.Ethereum.Transactions.Eip1559Transaction
-                {
-                    ChainId = t.ChainId, Nonce = t.Nonce, To = t.To, Value = t.Value, Data = t.Data, GasLimit = t.GasLimit,
-                    MaxFeePerGas = f.MaxFeePerGas, MaxPriorityFeePerGas = f.MaxPriorityFeePerGas,
-                },
-                LegacyFees f => new Provenance.Ethereum.Transactions.LegacyTransaction
-                {
-                    ChainId = t.ChainId, Nonce = t.Nonce, To = t.To, Value = t.Value, Data = t.Data, GasLimit = t.GasLimit,
-                    GasPrice = f.GasPrice,
-                },
-                _ => throw new NotSupportedException($"fees {t.Fees.GetType().Name}"),
-            };
-            var signed = tx.Sign(key);
-            return new Provenance.Ethereum.Submission.SignedTransaction(signed.RawBytes.ToArray(), signed.HashHex);
-        }
-    }
+    public ITransactionSigner Create(ReadOnlySpan<byte> privateKey) => new EthKeySigner(EthKey.FromPrivateKey(privateKey));
 }

@@ -26,9 +26,9 @@ public interface ISignerFactory
 /// with its operations marked submitted before it is sent (the submitter's BeforeSend hook); receipts are decoded
 /// into per-action outcomes (ActionSucceeded / ActionFailed with the decoded reason).
 /// </summary>
-public sealed class Relayer(
+public sealed partial class Relayer(
     Db db, IOptions<ChainOptions> options, IRegistryCodec codec, RelayerSignal signal, RelayerAccount account,
-    EthClient eth, Deployment deployment, ILogger<Relayer> logger) : BackgroundService
+    EthClient eth, Deployment deployment, IRegistryChain chain, ILogger<Relayer> logger) : BackgroundService
 {
     private sealed class PendingOp
     {
@@ -197,6 +197,7 @@ public sealed class Relayer(
             var txId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "INSERT INTO chain_txs(sender, nonce, tx_hash, raw_tx, status, created_at) VALUES (@sender, @nonce, @hash, @raw, 'sent', @now) RETURNING id",
                 new { sender = account.Address, nonce = (long)context.Nonce, hash = context.Hash, raw = context.Raw, now }, tx, cancellationToken: ct));
+            await RecordAttemptsAsync(c, tx, ids, context, ct);
             if (context.Replaces is { } replaced)
             {
                 await c.ExecuteAsync(new CommandDefinition(
@@ -259,6 +260,7 @@ public sealed class Relayer(
         }
 
         var single = operationIds.Length == 1 && outcomes.Count == 0; // a grantRole transaction
+        var replays = await ResolveReplaysAsync(operationIds, outcomes, receipt.TransactionHash, ct);
         await db.WriteAsync(async (c, tx) =>
         {
             await c.ExecuteAsync(new CommandDefinition(
@@ -267,6 +269,12 @@ public sealed class Relayer(
                 tx, cancellationToken: ct));
             for (var i = 0; i < operationIds.Length; i++)
             {
+                if (replays.TryGetValue(i, out var replay))
+                {
+                    await ApplyReplayAsync(c, tx, operationIds[i], replay, now, ct);
+                    continue;
+                }
+
                 string? code = null;
                 string? detail = null;
                 if (!receipt.Succeeded)
@@ -298,6 +306,7 @@ public sealed class Relayer(
     private async Task ConfirmAsync(CancellationToken ct)
     {
         var confirmations = Math.Max(1, options.Value.Confirmations);
+        await ReconcileAsync(ct); // durability: operations whose block left the chain go back to pending
         var head = confirmations == 1 ? long.MaxValue : (long)await eth.GetBlockNumberAsync(ct);
         await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             "UPDATE operations SET status = 'confirmed', updated_at = @now WHERE status = 'submitted' AND block_number IS NOT NULL " +

@@ -42,10 +42,16 @@ public sealed class Db
 
     /// <summary>
     /// Runs <paramref name="work"/> in one immediate (write-locking) transaction and commits it; rolls back on any
-    /// exception.
+    /// exception. Inside an idempotent request (<see cref="Idempotency.WriteScope"/>) it joins the request's
+    /// transaction instead, which commits together with the stored response.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken ct)
     {
+        if (Idempotency.WriteScope.Current is { } scope)
+        {
+            return await scope.RunAsync(work, ct);
+        }
+
         await using var connection = await OpenAsync(ct);
         await using var tx = connection.BeginTransaction(deferred: false);
         var result = await work(connection, tx);

@@ -177,11 +177,16 @@ public static class Migrations
         (2, "block time of indexed events", """
             ALTER TABLE chain_events ADD COLUMN block_time INTEGER;
             """),
-        (3, "idempotency: response content type and the operations a key produced", """
-            ALTER TABLE idempotency ADD COLUMN content_type TEXT;
-            ALTER TABLE idempotency ADD COLUMN operation_ids TEXT;
-            """),
         (100, "audit: auditor actors, query indexes, block times", Audit.AuditSchema.Migration),
+        (200, "durability: every transaction that carried an operation", """
+            CREATE TABLE operation_attempts (
+                operation_id  TEXT NOT NULL REFERENCES operations(id),
+                tx_hash       TEXT NOT NULL,
+                batch_index   INTEGER,
+                PRIMARY KEY (operation_id, tx_hash)
+            );
+            CREATE INDEX operation_attempts_tx ON operation_attempts(tx_hash);
+            """),
     ];
 
     /// <summary>Applies every step not yet applied; returns how many ran.</summary>

@@ -15,7 +15,7 @@ namespace Provenance.Api.Indexing;
 /// block it indexed up to; when the chain's hash for the cursor block differs (a reorg or a restarted dev chain) it
 /// walks back to the last block whose hash still matches, deletes what was indexed after it and re-indexes.
 /// </summary>
-public sealed class Indexer(
+public sealed partial class Indexer(
     Db db, EthClient eth, IRegistryCodec codec, Deployment deployment, IOptions<ChainOptions> options, IndexerStatus status,
     ILogger<Indexer> logger) : BackgroundService
 {
@@ -43,6 +43,19 @@ public sealed class Indexer(
 
     /// <summary>Indexes up to the current head; returns the block indexed to.</summary>
     public async Task<long> CatchUpAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct); // one pass at a time (the loop, a rebuild)
+        try
+        {
+            return await CatchUpLockedAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<long> CatchUpLockedAsync(CancellationToken ct)
     {
         var cursor = await RewindIfForkedAsync(ct);
         var head = (long)await eth.GetBlockNumberAsync(ct);
@@ -129,13 +142,13 @@ public sealed class Indexer(
             await c.ExecuteAsync(new CommandDefinition("DELETE FROM chain_events WHERE block_number > @keep", new { keep }, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition("DELETE FROM index_blocks WHERE number > @keep", new { keep }, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition("DELETE FROM piece_state", transaction: tx, cancellationToken: ct));
-            var remaining = await c.QueryAsync<(string PieceId, string Name, string? Kind, long Seq, string? Actor, string? Counterparty, string ArgsJson, long Block)>(
-                new CommandDefinition("SELECT piece_id, name, kind, seq, actor, counterparty, args_json, block_number FROM chain_events ORDER BY block_number, log_index",
+            var remaining = await c.QueryAsync<(string PieceId, string Name, string? Kind, long Seq, string? Actor, string? Counterparty, string ArgsJson, long Block, long? BlockTime)>(
+                new CommandDefinition("SELECT piece_id, name, kind, seq, actor, counterparty, args_json, block_number, block_time FROM chain_events ORDER BY block_number, log_index",
                     transaction: tx, cancellationToken: ct));
             foreach (var e in remaining)
             {
                 await ProjectAsync(c, tx, e.PieceId, Enum.Parse<EventKind>(e.Kind ?? "Note"), e.Seq, e.Actor ?? "", e.Counterparty,
-                    HeadOf(e.ArgsJson), StatusOf(e.ArgsJson), e.Block, null, ct);
+                    HeadOf(e.ArgsJson), StatusOf(e.ArgsJson), e.Block, e.BlockTime, ct);
             }
 
             await c.ExecuteAsync(new CommandDefinition(

@@ -56,7 +56,7 @@ public sealed class ActionPipeline(
     public async Task<IReadOnlyList<string>> SubmitManyAsync(IReadOnlyList<ActionDraft> drafts, CancellationToken ct)
     {
         var signers = drafts.SelectMany(d => d.Receiver is null ? [d.Action.Signer] : new[] { d.Action.Signer, d.Action.Account }).ToList();
-        await using var locks = await nonces.LockAsync(signers, ct);
+        await using var locks = Idempotency.WriteScope.Defer(await nonces.LockAsync(signers, ct)); // held to commit
 
         var next = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         async Task<long> Allocate(string signer)
@@ -114,11 +114,6 @@ public sealed class ActionPipeline(
                 }
 
                 result.Add(id);
-            }
-
-            if (IdempotencyScope.Current is { } idempotency)
-            {
-                await idempotency.ReserveAsync(c, tx, result, ct);
             }
 
             return result;

@@ -16,21 +16,6 @@ public sealed class EthKeySigner(EthKey key) : ITransactionSigner
     public SignedTransaction Sign(UnsignedTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        Transaction tx = transaction.Fees switch
-        {
-            Eip1559Fees f => new Eip1559Transaction
-            {
-                ChainId = transaction.ChainId, Nonce = transaction.Nonce, GasLimit = transaction.GasLimit, To = transaction.To,
-                Value = transaction.Value, Data = transaction.Data, MaxFeePerGas = f.MaxFeePerGas, MaxPriorityFeePerGas = f.MaxPriorityFeePerGas,
-            },
-            LegacyFees l => new LegacyTransaction
-            {
-                ChainId = transaction.ChainId, Nonce = transaction.Nonce, GasLimit = transaction.GasLimit, To = transaction.To,
-                Value = transaction.Value, Data = transaction.Data, GasPrice = l.GasPrice,
-            },
-            _ => throw new ArgumentException($"Unsupported fees {transaction.Fees}", nameof(transaction)),
-        };
-        var signed = tx.Sign(key);
-        return new SignedTransaction(signed.ToArray(), signed.HashHex);
+        return transaction.ToTransaction().Sign(key);
     }
 }

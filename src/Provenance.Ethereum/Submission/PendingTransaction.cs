@@ -1,4 +1,5 @@
 using Provenance.Ethereum.Eth;
+using Provenance.Ethereum.Transactions;
 
 namespace Provenance.Ethereum.Submission;
 
@@ -16,7 +17,9 @@ public sealed class PendingTransaction
         Nonce = nonce;
         Transaction = transaction;
         Current = signed;
-        _hashes = [signed.Hash];
+        _hashes = [signed.HashHex];
+        LastHandedHash = signed.HashHex;
+        LastAttemptedFees = transaction?.Fees;
         Generation = generation;
         ConfirmedByNode = confirmedByNode;
         FirstSentAt = LastSentAt = LastFeeChangeAt = DateTimeOffset.UtcNow;
@@ -29,7 +32,7 @@ public sealed class PendingTransaction
     public SignedTransaction Current { get; private set; }
 
     /// <summary>The current hash.</summary>
-    public string Hash => Current.Hash;
+    public string Hash => Current.HashHex;
 
     /// <summary>Every hash sent for this nonce, oldest first.</summary>
     public IReadOnlyList<string> Hashes
@@ -37,7 +40,10 @@ public sealed class PendingTransaction
         get { lock (_gate) { return [.. _hashes]; } }
     }
 
-    /// <summary>The fields it was signed with; null for a re-sent persisted transaction (which cannot be fee-bumped).</summary>
+    /// <summary>
+    /// The fields it was signed with (for a re-sent persisted transaction: decoded from its bytes); null only for a
+    /// persisted type 1 or pre-EIP-155 transaction, which is rebroadcast but not fee-bumped.
+    /// </summary>
     public UnsignedTransaction? Transaction { get; private set; }
 
     /// <summary>
@@ -52,7 +58,7 @@ public sealed class PendingTransaction
     /// <summary>When it was last (re)sent.</summary>
     public DateTimeOffset LastSentAt { get; internal set; }
 
-    /// <summary>When its fees were last set.</summary>
+    /// <summary>When its fees were last raised, or a raise the node refused was last tried.</summary>
     public DateTimeOffset LastFeeChangeAt { get; private set; }
 
     /// <summary>The receipt, once <see cref="TransactionSubmitter.WaitForReceiptAsync"/> saw it.</summary>
@@ -62,15 +68,36 @@ public sealed class PendingTransaction
 
     internal DateTimeOffset? NonceUsedSince { get; set; }
 
+    /// <summary>The highest fees signed for this nonce so far, accepted or refused: the next bump builds on them.</summary>
+    internal TransactionFees? LastAttemptedFees { get; set; }
+
+    /// <summary>The hash last handed to the BeforeSend hook for this nonce (the next replacement's <c>Replaces</c>).</summary>
+    internal string LastHandedHash { get; set; }
+
+    /// <summary>Marks a fee-bump round as done (accepted or not): the next one comes after FeeBumpAfter.</summary>
+    internal void FeeRoundDone() => LastFeeChangeAt = DateTimeOffset.UtcNow;
+
+    /// <summary>Adds another hash of ours for this nonce (a persisted sibling that was not sent again).</summary>
+    internal void AddHash(string hash)
+    {
+        lock (_gate)
+        {
+            if (!_hashes.Contains(hash, StringComparer.OrdinalIgnoreCase))
+            {
+                _hashes.Add(hash);
+            }
+        }
+    }
+
     internal void Replace(UnsignedTransaction transaction, SignedTransaction signed)
     {
         lock (_gate)
         {
             Transaction = transaction;
             Current = signed;
-            if (!_hashes.Contains(signed.Hash))
+            if (!_hashes.Contains(signed.HashHex))
             {
-                _hashes.Add(signed.Hash);
+                _hashes.Add(signed.HashHex);
             }
 
             LastSentAt = LastFeeChangeAt = DateTimeOffset.UtcNow;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Provenance.Ethereum.Transactions;
 
 namespace Provenance.Ethereum.Submission;
 
@@ -59,7 +60,10 @@ public sealed record LegacyFees(BigInteger GasPrice) : TransactionFees
     public override TransactionFees Bump(int percent) => new LegacyFees(Raise(GasPrice, percent));
 }
 
-/// <summary>A transaction ready to sign: every field decided by the submitter.</summary>
+/// <summary>
+/// A transaction ready to sign: every field decided by the submitter. Type 2 (EIP-1559) for <see cref="Eip1559Fees"/>,
+/// legacy with EIP-155 replay protection for <see cref="LegacyFees"/>.
+/// </summary>
 public sealed record UnsignedTransaction(
     ulong ChainId,
     ulong Nonce,
@@ -67,14 +71,42 @@ public sealed record UnsignedTransaction(
     BigInteger Value,
     byte[] Data,
     ulong GasLimit,
-    TransactionFees Fees);
+    TransactionFees Fees)
+{
+    /// <summary>The eth-core transaction with these fields (<see cref="Eip1559Transaction"/> or EIP-155 <see cref="LegacyTransaction"/>).</summary>
+    public Transaction ToTransaction() => Fees switch
+    {
+        Eip1559Fees f => new Eip1559Transaction
+        {
+            ChainId = ChainId, Nonce = Nonce, GasLimit = GasLimit, To = To, Value = Value, Data = Data,
+            MaxFeePerGas = f.MaxFeePerGas, MaxPriorityFeePerGas = f.MaxPriorityFeePerGas,
+        },
+        LegacyFees l => new LegacyTransaction
+        {
+            ChainId = ChainId, Nonce = Nonce, GasLimit = GasLimit, To = To, Value = Value, Data = Data, GasPrice = l.GasPrice,
+        },
+        _ => throw new NotSupportedException($"Unsupported fees {Fees.GetType().Name}."),
+    };
 
-/// <summary>A signed transaction: the exact bytes for <c>eth_sendRawTransaction</c> and their keccak256 hash.</summary>
-public sealed record SignedTransaction(byte[] Raw, string Hash);
+    /// <summary>
+    /// The fields of a decoded transaction, so that it can be re-signed with other fees; null for what the submitter
+    /// does not produce (type 1, or legacy without a chain id).
+    /// </summary>
+    public static UnsignedTransaction? FromTransaction(Transaction transaction) => transaction switch
+    {
+        Eip1559Transaction t => new UnsignedTransaction(
+            t.ChainId, t.Nonce, t.To, t.Value, t.Data, t.GasLimit, new Eip1559Fees(t.MaxFeePerGas, t.MaxPriorityFeePerGas)),
+        LegacyTransaction { ChainId: { } chainId } t => new UnsignedTransaction(
+            chainId, t.Nonce, t.To, t.Value, t.Data, t.GasLimit, new LegacyFees(t.GasPrice)),
+        _ => null,
+    };
+}
 
 /// <summary>
-/// Signs transactions for one account (legacy with EIP-155 or type 2 per <see cref="UnsignedTransaction.Fees"/>).
-/// The seam between the submitter and a key: an in-memory key, or later a KMS/HSM.
+/// Signs transactions for one account (legacy with EIP-155 or type 2 per <see cref="UnsignedTransaction.Fees"/>) and
+/// returns eth-core's <see cref="SignedTransaction"/> (raw bytes for <c>eth_sendRawTransaction</c>, hash, signature).
+/// The seam between the submitter and a key: an in-memory key (<see cref="EthKeySigner"/>), or later a KMS/HSM that
+/// signs <see cref="Transaction.GetSigningHash"/> and attaches the signature with <see cref="Transaction.WithSignature"/>.
 /// </summary>
 public interface ITransactionSigner
 {
@@ -89,22 +121,36 @@ public interface ITransactionSigner
 /// <param name="Raw">the signed transaction exactly as it will be sent</param>
 /// <param name="Hash">its hash</param>
 /// <param name="Nonce">its nonce</param>
-/// <param name="Replaces">the hash this one replaces (a fee bump or a re-sign after a nonce conflict), else null</param>
+/// <param name="Replaces">
+/// the hash last handed to this hook for the same nonce and request (a fee bump, a re-sign after a nonce conflict or a
+/// fee refusal, or a re-signed persisted transaction), else null; the node may have refused that one
+/// </param>
 public sealed record BeforeSendContext(byte[] Raw, string Hash, ulong Nonce, string? Replaces);
 
-/// <summary>A previously signed transaction to send again (e.g. read back from the store after a restart).</summary>
+/// <summary>
+/// A previously signed transaction to send again (e.g. read back from the store after a restart). It is decoded
+/// (eth-core's <see cref="TransactionDecoder"/>) and checked against <see cref="Hash"/>, <see cref="Nonce"/>, the
+/// sender and the chain id before it is sent; type 2 and EIP-155 legacy transactions can then be re-signed with
+/// higher fees.
+/// </summary>
 public sealed record PersistedTransaction(byte[] Raw, string Hash, ulong Nonce);
 
 /// <summary>Outcome of re-sending one <see cref="PersistedTransaction"/>.</summary>
 public enum ResubmitOutcome
 {
-    /// <summary>The node has it (accepted now, already pooled, or already mined).</summary>
+    /// <summary>
+    /// The node has it (accepted now, already pooled, or already mined), or a re-signed replacement with higher fees
+    /// (see <see cref="ResubmitResult.Pending"/>) when the node refused its fees.
+    /// </summary>
     Known,
 
     /// <summary>Its nonce was used by another transaction: it can never be mined; sign the action anew.</summary>
     NonceUsedByOther,
 
-    /// <summary>The node rejected it for another reason (see the error).</summary>
+    /// <summary>
+    /// The node rejected it for another reason, or it does not decode as a transaction of this sender for this chain
+    /// with the stored hash and nonce (then it was not sent); see the error.
+    /// </summary>
     Rejected,
 }
 

@@ -36,6 +36,7 @@ public sealed partial class TransactionSubmitter
                 {
                     pending.Receipt = receipt;
                     pending.ConfirmedByNode = true;
+                    ObserveBlock(pending.Generation, receipt.BlockNumber, receipt.BlockHash);
                     return receipt;
                 }
 
@@ -60,8 +61,12 @@ public sealed partial class TransactionSubmitter
     }
 
     /// <summary>
-    /// Checks chain id, genesis hash and head against what the submitter last saw (throttled to
-    /// <see cref="TransactionSubmitterOptions.ChainCheckInterval"/> unless <paramref name="force"/>); on a reset it
+    /// Checks chain id, genesis hash, head and the highest block the submitter has seen (at start, in a chain check,
+    /// or in one of its receipts) against the node (throttled to <see cref="TransactionSubmitterOptions.ChainCheckInterval"/>
+    /// unless <paramref name="force"/>). A reset is: another chain id, another genesis hash, the head more than
+    /// <see cref="TransactionSubmitterOptions.ReorgTolerance"/> blocks below the highest block seen, or that block
+    /// replaced more than that deep. The genesis hash alone cannot tell: a dev chain restarted within the same second
+    /// (Anvil, Hardhat's <c>hardhat_reset</c>) has the same one, and <c>evm_revert</c> keeps it. On a reset it
     /// resynchronises the nonce, fails the waits of earlier transactions with <see cref="ChainResetException"/> and
     /// calls <see cref="TransactionSubmitterOptions.OnChainReset"/>. Returns the reset, if one was detected now.
     /// </summary>
@@ -81,30 +86,43 @@ public sealed partial class TransactionSubmitter
                 return null;
             }
 
-            var (chainId, head, genesis) = await ReadChainAsync(cancellationToken).ConfigureAwait(false);
+            (ulong Number, string Hash)? anchor;
+            lock (_gate)
+            {
+                anchor = _anchor;
+            }
+
+            var chain = await ReadChainAsync(anchor, cancellationToken).ConfigureAwait(false);
             _lastChainCheck = DateTimeOffset.UtcNow;
             lock (_gate)
             {
                 string? reason = null;
-                if (chainId != _chainId)
+                if (chain.ChainId != _chainId)
                 {
-                    reason = $"chain id changed from {_chainId} to {chainId}";
-                    _fault = $"The node now serves chain id {chainId}; this submitter signs for {_chainId}. Restart it against the right node.";
+                    reason = $"chain id changed from {_chainId} to {chain.ChainId}";
+                    _fault = $"The node now serves chain id {chain.ChainId}; this submitter signs for {_chainId}. Restart it against the right node.";
                 }
-                else if (!string.Equals(genesis, _genesisHash, StringComparison.Ordinal))
+                else if (!string.Equals(chain.Genesis, _genesisHash, StringComparison.OrdinalIgnoreCase))
                 {
-                    reason = $"genesis hash changed from {_genesisHash} to {genesis}";
+                    reason = $"genesis hash changed from {_genesisHash} to {chain.Genesis}";
                 }
-                else if (head + _options.ReorgTolerance < _lastBlock)
+                else if (chain.Head + _options.ReorgTolerance < _lastBlock)
                 {
-                    reason = $"head went back from block {_lastBlock} to {head}";
+                    reason = $"head went back from block {_lastBlock} to {chain.Head}";
+                }
+                else if (anchor is { } a && chain.AtAnchor is { } now
+                         && !string.Equals(now.Hash, a.Hash, StringComparison.OrdinalIgnoreCase)
+                         && chain.Head >= a.Number + _options.ReorgTolerance)
+                {
+                    reason = $"block {a.Number} was replaced ({a.Hash} is now {now.Hash}) at head {chain.Head}";
                 }
 
                 if (reason is not null)
                 {
-                    reset = new ChainResetInfo(_chainId, chainId, _genesisHash, genesis, _lastBlock, head, reason);
-                    _genesisHash = genesis;
-                    _lastBlock = head;
+                    reset = new ChainResetInfo(_chainId, chain.ChainId, _genesisHash, chain.Genesis, _lastBlock, chain.Head, reason);
+                    _genesisHash = chain.Genesis;
+                    _lastBlock = chain.Head;
+                    _anchor = (chain.Head, chain.HeadHash);
                     _nextNonce = null;
                     _lastReset = reset;
                     _fees = null;
@@ -112,7 +130,13 @@ public sealed partial class TransactionSubmitter
                 }
                 else
                 {
-                    _lastBlock = Math.Max(_lastBlock, head);
+                    _lastBlock = Math.Max(_lastBlock, chain.Head);
+
+                    // Follow the head (keep a higher block a receipt reported meanwhile, unless the check just saw it).
+                    if (_anchor is not { } current || current == anchor || current.Number <= chain.Head)
+                    {
+                        _anchor = (chain.Head, chain.HeadHash);
+                    }
                 }
             }
         }
@@ -129,14 +153,40 @@ public sealed partial class TransactionSubmitter
         return reset;
     }
 
-    private async Task<(ulong ChainId, ulong Head, string? Genesis)> ReadChainAsync(CancellationToken ct)
+    private sealed record ChainView(ulong ChainId, ulong Head, string HeadHash, string? Genesis, Block? AtAnchor);
+
+    /// <summary>Chain id, latest block, genesis block and the block at <paramref name="anchor"/>'s number, in one batch.</summary>
+    private async Task<ChainView> ReadChainAsync((ulong Number, string Hash)? anchor, CancellationToken ct)
     {
         var batch = new JsonRpcBatch();
         var chainId = batch.Add(EthCalls.ChainId());
-        var head = batch.Add(EthCalls.BlockNumber());
+        var head = batch.Add(EthCalls.GetBlockByNumber(BlockParameter.Latest));
         var genesis = batch.Add(EthCalls.GetBlockByNumber(BlockParameter.Earliest));
+        var atAnchor = anchor is { } a ? batch.Add(EthCalls.GetBlockByNumber(a.Number)) : Task.FromResult<Block?>(null);
         await _eth.Rpc.SendBatchAsync(batch, ct).ConfigureAwait(false);
-        return (await chainId.ConfigureAwait(false), await head.ConfigureAwait(false), (await genesis.ConfigureAwait(false))?.Hash);
+        var latest = await head.ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The node returned no latest block.");
+        return new ChainView(
+            await chainId.ConfigureAwait(false), latest.Number, latest.Hash,
+            (await genesis.ConfigureAwait(false))?.Hash, await atAnchor.ConfigureAwait(false));
+    }
+
+    /// <summary>Remembers a block a receipt of the current chain generation reported (the highest one is checked for replacement).</summary>
+    private void ObserveBlock(long generation, ulong number, string hash)
+    {
+        lock (_gate)
+        {
+            if (generation != _generation)
+            {
+                return;
+            }
+
+            _lastBlock = Math.Max(_lastBlock, number);
+            if (_anchor is not { } current || number > current.Number)
+            {
+                _anchor = (number, hash);
+            }
+        }
     }
 
     private void ThrowIfReset(PendingTransaction pending)
@@ -196,23 +246,9 @@ public sealed partial class TransactionSubmitter
     private async Task KeepAliveAsync(PendingTransaction pending, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        if (pending.Transaction is { } tx && now - pending.LastFeeChangeAt >= _options.FeeBumpAfter)
+        if (pending.Transaction is not null && now - pending.LastFeeChangeAt >= _options.FeeBumpAfter)
         {
-            var bumped = tx.Fees.Bump(_options.FeeBumpPercent);
-            if (bumped is Eip1559Fees b && await CurrentFeesAsync(force: true, ct).ConfigureAwait(false) is Eip1559Fees network)
-            {
-                bumped = b.Max(network);
-            }
-
-            var replacement = tx with { Fees = bumped };
-            var signed = _signer.Sign(replacement);
-            await BeforeSendAsync(new BeforeSendContext(signed.Raw, signed.Hash, replacement.Nonce, pending.Hash), ct).ConfigureAwait(false);
-            var outcome = await SendRawAsync(signed, ct).ConfigureAwait(false);
-            if (outcome.Kind is SendOutcomeKind.Accepted or SendOutcomeKind.Unconfirmed)
-            {
-                pending.Replace(replacement, signed);
-            }
-
+            await BumpFeesAsync(pending, ct).ConfigureAwait(false);
             return;
         }
 

@@ -1,4 +1,7 @@
+using System.Numerics;
+using Provenance.Ethereum.Eth;
 using Provenance.Ethereum.JsonRpc;
+using Provenance.Ethereum.Transactions;
 
 namespace Provenance.Ethereum.Submission;
 
@@ -34,7 +37,7 @@ public sealed partial class TransactionSubmitter
         {
             try
             {
-                await _eth.SendRawTransactionAsync(signed.Raw, ct).ConfigureAwait(false);
+                await _eth.Rpc.SendAsync(EthCalls.SendRawTransaction(signed.RawBytes), ct).ConfigureAwait(false);
                 return new SendOutcome(SendOutcomeKind.Accepted);
             }
             catch (JsonRpcException e)
@@ -42,7 +45,7 @@ public sealed partial class TransactionSubmitter
                 var kind = NodeErrors.Classify(e);
                 if (kind is SendErrorKind.AlreadyKnown or SendErrorKind.NonceTooLow or SendErrorKind.Reverted
                         or SendErrorKind.ReplacementUnderpriced
-                    && await IsKnownAsync(signed.Hash, ct).ConfigureAwait(false) == true)
+                    && await IsKnownAsync(signed.HashHex, ct).ConfigureAwait(false) == true)
                 {
                     return new SendOutcome(SendOutcomeKind.Accepted);
                 }
@@ -64,7 +67,7 @@ public sealed partial class TransactionSubmitter
             catch (RpcTransportException e)
             {
                 // The node may have it. Ask; if it answers "unknown", sending the same bytes again is safe.
-                var known = await IsKnownAsync(signed.Hash, ct).ConfigureAwait(false);
+                var known = await IsKnownAsync(signed.HashHex, ct).ConfigureAwait(false);
                 if (known == true)
                 {
                     return new SendOutcome(SendOutcomeKind.Accepted);
@@ -76,6 +79,63 @@ public sealed partial class TransactionSubmitter
                 }
             }
         }
+    }
+
+    /// <summary>The node refused the fees: below its minimum/base fee, or not 10% above a pooled transaction with this nonce.</summary>
+    private static bool IsFeeRefusal(SendOutcome outcome) =>
+        outcome.Kind == SendOutcomeKind.FeeTooLow
+        || (outcome.Kind == SendOutcomeKind.NonceConflict && outcome.SendError == SendErrorKind.ReplacementUnderpriced);
+
+    /// <summary>
+    /// <paramref name="basis"/> with both fee fields raised by <see cref="TransactionSubmitterOptions.FeeBumpPercent"/>
+    /// (≥10%, what nodes require of a replacement), and each at least the network's current value.
+    /// </summary>
+    private async Task<TransactionFees> RaisedFeesAsync(TransactionFees basis, CancellationToken ct)
+    {
+        var bumped = basis.Bump(_options.FeeBumpPercent);
+        var network = await CurrentFeesAsync(force: true, ct).ConfigureAwait(false);
+        return (bumped, network) switch
+        {
+            (Eip1559Fees b, Eip1559Fees n) => b.Max(n),
+            (LegacyFees b, LegacyFees n) => new LegacyFees(BigInteger.Max(b.GasPrice, n.GasPrice)),
+            _ => bumped,
+        };
+    }
+
+    /// <summary>
+    /// Re-signs <paramref name="pending"/>'s transaction with both fee fields raised from the last fees tried for its
+    /// nonce (accepted or refused), hands it to the BeforeSend hook (<c>Replaces</c> = the hash handed before) and
+    /// sends it. While the node refuses the fees, it raises again from the refused ones, up to
+    /// <see cref="TransactionSubmitterOptions.MaxSendAttempts"/> times; the next round builds on the last ones tried.
+    /// </summary>
+    private async Task<SendOutcome> BumpFeesAsync(PendingTransaction pending, CancellationToken ct)
+    {
+        var tx = pending.Transaction ?? throw new InvalidOperationException("Only a transaction with known fields can be re-signed.");
+        SendOutcome outcome = new(SendOutcomeKind.Rejected);
+        for (var attempt = 1; attempt <= _options.MaxSendAttempts; attempt++)
+        {
+            var fees = await RaisedFeesAsync(pending.LastAttemptedFees ?? tx.Fees, ct).ConfigureAwait(false);
+            var replacement = tx with { Fees = fees };
+            var signed = _signer.Sign(replacement);
+            await BeforeSendAsync(new BeforeSendContext(signed.ToArray(), signed.HashHex, replacement.Nonce, pending.LastHandedHash), ct)
+                .ConfigureAwait(false);
+            pending.LastHandedHash = signed.HashHex;
+            pending.LastAttemptedFees = fees;
+            outcome = await SendRawAsync(signed, ct).ConfigureAwait(false);
+            if (outcome.Kind is SendOutcomeKind.Accepted or SendOutcomeKind.Unconfirmed)
+            {
+                pending.Replace(replacement, signed);
+                return outcome;
+            }
+
+            if (!IsFeeRefusal(outcome))
+            {
+                break;
+            }
+        }
+
+        pending.FeeRoundDone();
+        return outcome;
     }
 
     /// <summary>True/false when the node answers whether it knows <paramref name="hash"/> (pooled or mined); null when it cannot be asked.</summary>

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Threading.Channels;
 using Provenance.Ethereum.Eth;
 using Provenance.Ethereum.JsonRpc;
+using Provenance.Ethereum.Transactions;
 
 namespace Provenance.Ethereum.Submission;
 
@@ -12,8 +13,9 @@ namespace Provenance.Ethereum.Submission;
 /// bytes to <see cref="TransactionSubmitterOptions.BeforeSend"/> and sends. On "nonce too low"/"already known" it
 /// first asks the node whether our own hash is known; it resynchronises the nonce on conflicts; it gives a nonce
 /// back only when the send certainly never reached the node (and, the queue being sequential, no later nonce was
-/// handed out). It detects a chain reset (chain id, genesis hash, head going back). Waiting for a receipt
-/// rebroadcasts a stuck transaction and bumps both fee fields by ≥10% after a while.
+/// handed out). It detects a chain reset (chain id, genesis hash, head going back, a block it saw replaced). Waiting
+/// for a receipt rebroadcasts a stuck transaction and bumps both fee fields by ≥10% after a while (EIP-1559
+/// replacement rule), building on the last fees tried when the node refused a bump.
 /// </summary>
 public sealed partial class TransactionSubmitter : IAsyncDisposable
 {
@@ -30,6 +32,7 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
     private ulong _chainId;
     private string? _genesisHash;
     private ulong _lastBlock;
+    private (ulong Number, string Hash)? _anchor;
     private long _generation;
     private ChainResetInfo? _lastReset;
     private string? _fault;
@@ -73,18 +76,19 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
             throw new InvalidOperationException("The submitter is already started.");
         }
 
-        var (chainId, head, genesis) = await ReadChainAsync(cancellationToken).ConfigureAwait(false);
-        if (_options.ExpectedChainId is { } expected && expected != chainId)
+        var chain = await ReadChainAsync(null, cancellationToken).ConfigureAwait(false);
+        if (_options.ExpectedChainId is { } expected && expected != chain.ChainId)
         {
-            throw new InvalidOperationException($"The node serves chain id {chainId}, expected {expected}.");
+            throw new InvalidOperationException($"The node serves chain id {chain.ChainId}, expected {expected}.");
         }
 
-        var nonce = await _eth.GetTransactionCountAsync(Address, BlockParameter.Pending, cancellationToken).ConfigureAwait(false);
+        var nonce = await NodeNonceAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            _chainId = chainId;
-            _lastBlock = head;
-            _genesisHash = genesis;
+            _chainId = chain.ChainId;
+            _lastBlock = chain.Head;
+            _anchor = (chain.Head, chain.HeadHash);
+            _genesisHash = chain.Genesis;
             _nextNonce = nonce;
         }
 
@@ -116,8 +120,16 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
 
     /// <summary>
     /// Sends persisted signed transactions again (after a restart or a chain rollback), in nonce order, through the
-    /// queue. Each result says whether the node has it, its nonce went to another transaction (sign the action
-    /// anew), or the node rejected it. The nonce is resynchronised afterwards.
+    /// queue. Each is decoded with <see cref="TransactionDecoder"/> and must match its stored hash and nonce, this
+    /// sender and the chain id (else it is <see cref="ResubmitOutcome.Rejected"/> unsent). When the node refuses its
+    /// fees (below the base fee, or "replacement underpriced"), it is re-signed with both fee fields raised by
+    /// <see cref="TransactionSubmitterOptions.FeeBumpPercent"/> (through the BeforeSend hook, <c>Replaces</c> = the
+    /// stored hash), raising again from the refused fees up to <see cref="TransactionSubmitterOptions.MaxSendAttempts"/>
+    /// times; the returned <see cref="PendingTransaction"/> can be fee-bumped by <see cref="WaitForReceiptAsync"/> like
+    /// a new one. Transactions with the same nonce (one and its fee-bumped replacements) are one slot: only the one with
+    /// the highest fees is sent, and all of them get its result (its hashes include theirs). Each result says whether
+    /// the node has it, its nonce went to another transaction (sign the action anew), or it was rejected. The next
+    /// nonce is resynchronised afterwards, never below a run of nonces the node has just confirmed having.
     /// </summary>
     public async Task<IReadOnlyList<ResubmitResult>> ResubmitAsync(
         IEnumerable<PersistedTransaction> transactions, CancellationToken cancellationToken)
@@ -212,17 +224,17 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
         Exception? last = null;
         for (var attempt = 1; attempt <= _options.MaxSendAttempts; attempt++)
         {
-            var nonce = await NonceAsync(ct).ConfigureAwait(false);
+            var (nonce, generation) = await NonceAsync(ct).ConfigureAwait(false);
             var tx = new UnsignedTransaction(_chainId, nonce, request.To, request.Value, request.Data, gas, fees);
             var signed = _signer.Sign(tx);
-            await BeforeSendAsync(new BeforeSendContext(signed.Raw, signed.Hash, nonce, replaces), ct).ConfigureAwait(false);
+            await BeforeSendAsync(new BeforeSendContext(signed.ToArray(), signed.HashHex, nonce, replaces), ct).ConfigureAwait(false);
             var outcome = await SendRawAsync(signed, ct).ConfigureAwait(false);
             switch (outcome.Kind)
             {
                 case SendOutcomeKind.Accepted:
                 case SendOutcomeKind.Unconfirmed:
-                    Advance(nonce);
-                    return new PendingTransaction(nonce, tx, signed, Volatile.Read(ref _generation), outcome.Kind == SendOutcomeKind.Accepted);
+                    Advance(nonce, generation);
+                    return new PendingTransaction(nonce, tx, signed, generation, outcome.Kind == SendOutcomeKind.Accepted);
                 case SendOutcomeKind.NotDelivered:
                     // Never reached the node and nothing later was handed out: the nonce stays free.
                     throw outcome.Error!;
@@ -230,14 +242,14 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
                     Resync();
                     break;
                 case SendOutcomeKind.FeeTooLow:
-                    var fresh = await CurrentFeesAsync(force: true, ct).ConfigureAwait(false);
-                    fees = fees.Bump(_options.FeeBumpPercent) is Eip1559Fees b && fresh is Eip1559Fees f ? b.Max(f) : fresh;
+                    // Build on the fees just refused (not on the cached network fees again).
+                    fees = await RaisedFeesAsync(fees, ct).ConfigureAwait(false);
                     break;
                 default:
                     throw outcome.Error!;
             }
 
-            replaces = signed.Hash;
+            replaces = signed.HashHex;
             last = outcome.Error;
         }
 
@@ -267,29 +279,58 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
             : new LegacyFees(fees.GasPrice);
     }
 
-    private async Task<ulong> NonceAsync(CancellationToken ct)
+    /// <summary>The next nonce and the chain generation it belongs to (read from the node when not known).</summary>
+    private async Task<(ulong Nonce, long Generation)> NonceAsync(CancellationToken ct)
     {
-        lock (_gate)
+        while (true)
         {
-            if (_nextNonce is { } known)
+            long generation;
+            lock (_gate)
             {
-                return known;
-            }
-        }
+                if (_nextNonce is { } known)
+                {
+                    return (known, _generation);
+                }
 
-        var pending = await _eth.GetTransactionCountAsync(Address, BlockParameter.Pending, ct).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _nextNonce ??= pending;
-            return _nextNonce.Value;
+                generation = _generation;
+            }
+
+            var count = await NodeNonceAsync(ct).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (generation == _generation)
+                {
+                    _nextNonce ??= count;
+                    return (_nextNonce.Value, generation);
+                }
+            }
+
+            // A chain reset was detected while the count was read: read it again from the new chain.
         }
     }
 
-    private void Advance(ulong used)
+    /// <summary>
+    /// The node's next nonce for our account: the larger of its pending and latest counts (Anvil derives "pending"
+    /// from the highest pooled nonce and can answer below the mined count while its pool still holds a mined one).
+    /// </summary>
+    private async Task<ulong> NodeNonceAsync(CancellationToken ct)
+    {
+        var batch = new JsonRpcBatch();
+        var pending = batch.Add(EthCalls.GetTransactionCount(Address, BlockParameter.Pending));
+        var latest = batch.Add(EthCalls.GetTransactionCount(Address, BlockParameter.Latest));
+        await _eth.Rpc.SendBatchAsync(batch, ct).ConfigureAwait(false);
+        return Math.Max(await pending.ConfigureAwait(false), await latest.ConfigureAwait(false));
+    }
+
+    /// <summary>Moves past <paramref name="used"/>, unless a chain reset since made that nonce meaningless.</summary>
+    private void Advance(ulong used, long generation)
     {
         lock (_gate)
         {
-            _nextNonce = used + 1;
+            if (generation == _generation)
+            {
+                _nextNonce = used + 1;
+            }
         }
     }
 
@@ -315,26 +356,144 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
     private async Task<IReadOnlyList<ResubmitResult>> ResendPersistedAsync(PersistedTransaction[] transactions, CancellationToken ct)
     {
         await CheckChainAsync(force: true, ct).ConfigureAwait(false);
-        var results = new List<ResubmitResult>(transactions.Length);
-        foreach (var persisted in transactions)
+        ThrowIfFaulted();
+        var generation = Volatile.Read(ref _generation);
+        var results = new ResubmitResult[transactions.Length];
+        var slots = new SortedDictionary<ulong, List<(int Index, SignedTransaction Signed)>>();
+        for (var i = 0; i < transactions.Length; i++)
         {
-            var signed = new SignedTransaction(persisted.Raw, persisted.Hash);
-            var outcome = await SendRawAsync(signed, ct).ConfigureAwait(false);
-            results.Add(outcome.Kind switch
+            if (Validate(transactions[i], out var signed) is { } invalid)
             {
-                SendOutcomeKind.Accepted or SendOutcomeKind.Unconfirmed => new ResubmitResult(
-                    persisted, ResubmitOutcome.Known,
-                    new PendingTransaction(persisted.Nonce, null, signed, Volatile.Read(ref _generation), outcome.Kind == SendOutcomeKind.Accepted),
-                    null),
-                SendOutcomeKind.NonceConflict when outcome.SendError == SendErrorKind.NonceTooLow =>
-                    new ResubmitResult(persisted, ResubmitOutcome.NonceUsedByOther, null, outcome.Error),
-                _ => new ResubmitResult(persisted, ResubmitOutcome.Rejected, null, outcome.Error),
-            });
+                results[i] = new ResubmitResult(transactions[i], ResubmitOutcome.Rejected, null, invalid);
+                continue;
+            }
+
+            var nonce = signed!.Transaction.Nonce;
+            if (!slots.TryGetValue(nonce, out var slot))
+            {
+                slots[nonce] = slot = [];
+            }
+
+            slot.Add((i, signed));
         }
 
-        Resync();
+        foreach (var slot in slots.Values)
+        {
+            var (index, signed) = slot.OrderByDescending(s => PricePerGas(s.Signed.Transaction)).ThenByDescending(s => s.Index).First();
+            var result = await ResendOneAsync(transactions[index], signed, generation, ct).ConfigureAwait(false);
+            foreach (var (member, sibling) in slot)
+            {
+                result.Pending?.AddHash(sibling.HashHex);
+                results[member] = result with { Transaction = transactions[member] };
+            }
+        }
+
+        // The node's count can lag sends it has just accepted (its pool is updated asynchronously on some nodes):
+        // never go below a contiguous run of nonces it confirmed having. A gap left by a rejected one is not skipped:
+        // the next request fills it.
+        var next = await NodeNonceAsync(ct).ConfigureAwait(false);
+        foreach (var nonce in results.Where(r => r.Outcome == ResubmitOutcome.Known).Select(r => r.Pending!.Nonce).Distinct().Order())
+        {
+            if (nonce == next)
+            {
+                next++;
+            }
+        }
+
+        lock (_gate)
+        {
+            _nextNonce = generation == _generation ? next : null;
+        }
+
         return results;
     }
+
+    private async Task<ResubmitResult> ResendOneAsync(PersistedTransaction persisted, SignedTransaction signed, long generation, CancellationToken ct)
+    {
+        var nonce = signed.Transaction.Nonce;
+        var fields = UnsignedTransaction.FromTransaction(signed.Transaction);
+        var outcome = await SendRawAsync(signed, ct).ConfigureAwait(false);
+        if (outcome.Kind is SendOutcomeKind.Accepted or SendOutcomeKind.Unconfirmed)
+        {
+            return new ResubmitResult(
+                persisted, ResubmitOutcome.Known,
+                new PendingTransaction(nonce, fields, signed, generation, outcome.Kind == SendOutcomeKind.Accepted), null);
+        }
+
+        if (IsFeeRefusal(outcome) && fields is not null)
+        {
+            // Its fees no longer do (the base fee rose, or another of ours is pooled with more): re-sign it higher.
+            var pending = new PendingTransaction(nonce, fields, signed, generation, confirmedByNode: false);
+            outcome = await BumpFeesAsync(pending, ct).ConfigureAwait(false);
+            if (outcome.Kind is SendOutcomeKind.Accepted or SendOutcomeKind.Unconfirmed)
+            {
+                pending.ConfirmedByNode = outcome.Kind == SendOutcomeKind.Accepted;
+                return new ResubmitResult(persisted, ResubmitOutcome.Known, pending, null);
+            }
+        }
+
+        return outcome.Kind == SendOutcomeKind.NonceConflict && outcome.SendError == SendErrorKind.NonceTooLow
+            ? new ResubmitResult(persisted, ResubmitOutcome.NonceUsedByOther, null, outcome.Error)
+            : new ResubmitResult(persisted, ResubmitOutcome.Rejected, null, outcome.Error);
+    }
+
+    /// <summary>Decodes a persisted transaction and checks it is ours, for this chain, and what the store says it is.</summary>
+    private Exception? Validate(PersistedTransaction persisted, out SignedTransaction? signed)
+    {
+        signed = null;
+        try
+        {
+            signed = TransactionDecoder.Decode(persisted.Raw);
+        }
+        catch (FormatException e)
+        {
+            return new TransactionSubmissionException($"Persisted transaction {persisted.Hash} does not decode: {e.Message}", e);
+        }
+
+        var tx = signed.Transaction;
+        ulong? chainId = tx switch
+        {
+            Eip1559Transaction t => t.ChainId,
+            Eip2930Transaction t => t.ChainId,
+            LegacyTransaction t => t.ChainId,
+            _ => null,
+        };
+        string? problem = null;
+        if (!string.Equals(signed.HashHex, persisted.Hash, StringComparison.OrdinalIgnoreCase))
+        {
+            problem = $"its bytes hash to {signed.HashHex}";
+        }
+        else if (tx.Nonce != persisted.Nonce)
+        {
+            problem = $"its bytes carry nonce {tx.Nonce}, the store says {persisted.Nonce}";
+        }
+        else if (chainId is { } id && id != _chainId)
+        {
+            problem = $"it is signed for chain id {id}, the node serves {_chainId}";
+        }
+        else
+        {
+            try
+            {
+                var sender = signed.RecoverSender();
+                problem = sender == Address ? null : $"it is signed by {sender}, not by {Address}";
+            }
+            catch (FormatException e)
+            {
+                problem = $"its signature does not recover: {e.Message}";
+            }
+        }
+
+        return problem is null ? null : new TransactionSubmissionException($"Persisted transaction {persisted.Hash} was not sent: {problem}.");
+    }
+
+    private static BigInteger PricePerGas(Transaction tx) => tx switch
+    {
+        Eip1559Transaction t => t.MaxFeePerGas,
+        Eip2930Transaction t => t.GasPrice,
+        LegacyTransaction t => t.GasPrice,
+        _ => 0,
+    };
 
     private sealed class WorkItem(TransactionRequest? request, PersistedTransaction[]? persisted, CancellationToken cancellationToken)
     {

@@ -75,7 +75,7 @@ public sealed class RunScriptTests : IDisposable
         using (var second = Start(clone, env))
         {
             await WaitHealthyAsync(http, second);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
+            var deadline = DateTime.UtcNow.AddSeconds(120);
             JsonElement piece;
             do
             {
@@ -118,7 +118,7 @@ public sealed class RunScriptTests : IDisposable
 
     private async Task WaitHealthyAsync(HttpClient http, Process script)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(4);
+        var deadline = DateTime.UtcNow.AddMinutes(8);
         while (DateTime.UtcNow < deadline)
         {
             script.HasExited.Should().BeFalse($"run.sh exited early:\n{Output}");
@@ -147,7 +147,7 @@ public sealed class RunScriptTests : IDisposable
 
     private static async Task<string> WaitOperationAsync(HttpClient http, string id)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             var status = (await http.GetFromJsonAsync<JsonElement>($"/api/operations/{id}")).GetProperty("status").GetString()!;
@@ -164,7 +164,7 @@ public sealed class RunScriptTests : IDisposable
     private async Task StopAsync(Process script)
     {
         await RunAsync("kill", $"-INT {script.Id}", _dir);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await script.WaitForExitAsync(timeout.Token);
     }
 

@@ -62,7 +62,7 @@ public sealed class ApiDriver(GatewayFactory factory)
     /// <summary>Polls an operation until it is confirmed or failed.</summary>
     public async Task<JsonElement> WaitForOperationAsync(string id)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             var op = await Anonymous.GetFromJsonAsync<JsonElement>($"/api/operations/{id}");
@@ -79,7 +79,7 @@ public sealed class ApiDriver(GatewayFactory factory)
     /// <summary>Reads a piece until the index holds <paramref name="events"/> entries and nothing is pending.</summary>
     public async Task<JsonElement> PieceAsync(string code, int events)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             var piece = await Anonymous.GetFromJsonAsync<JsonElement>($"/api/pieces/{code}");

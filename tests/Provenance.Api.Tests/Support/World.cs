@@ -64,7 +64,7 @@ public sealed class World
     /// <summary>Waits for every operation of the gateway to settle.</summary>
     public static async Task SettleAsync(GatewayFactory factory)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (TestDb.Count(factory.DatabasePath, "operations", "status IN ('pending','submitted')") > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);

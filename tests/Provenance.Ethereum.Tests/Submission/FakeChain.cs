@@ -1,51 +1,57 @@
 using System.Net;
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Eth;
 using Provenance.Ethereum.Hex;
 using Provenance.Ethereum.JsonRpc;
 using Provenance.Ethereum.Submission;
+using Provenance.Ethereum.Transactions;
 
 namespace Provenance.Ethereum.Tests.Submission;
 
 /// <summary>
-/// A fake signer whose "raw transaction" is readable text (nonce, fees, gas, calldata) and whose hash is a SHA-256:
-/// enough for the <see cref="FakeChain"/> to play a node with a nonce-checking pool.
+/// The signer of the fault tests: our own EIP-1559/EIP-155 signing with a fixed key (so <see cref="FakeChain"/> reads
+/// real transactions with <see cref="TransactionDecoder"/>), counting signatures. With
+/// <paramref name="fixedSignature"/> every transaction carries one well-formed signature that does not recover to
+/// <see cref="Address"/> (the fake node does not check senders): for the throughput test, where ~1 ms per signature
+/// would dominate and the signature is not what is tested.
 /// </summary>
-internal sealed class FakeSigner(Address address) : ITransactionSigner
+internal sealed class FakeSigner(EthKey? key = null, bool fixedSignature = false) : ITransactionSigner
 {
-    public Address Address { get; } = address;
+    /// <summary>The default key (not a dev account: nothing else uses it).</summary>
+    public static readonly EthKey DefaultKey = EthKey.FromPrivateKey("0x" + new string('1', 63) + "7");
+
+    private static readonly EthSignature Fixed = DefaultKey.Sign(new byte[32]);
+
+    private readonly EthKeySigner _inner = new(key ?? DefaultKey);
+
+    public Address Address => _inner.Address;
 
     public int Signed;
 
     public SignedTransaction Sign(UnsignedTransaction tx)
     {
         Interlocked.Increment(ref Signed);
-        var fees = tx.Fees switch
-        {
-            Eip1559Fees f => $"2:{f.MaxFeePerGas}:{f.MaxPriorityFeePerGas}",
-            LegacyFees l => $"0:{l.GasPrice}:0",
-            _ => throw new InvalidOperationException(),
-        };
-        var text = $"{tx.ChainId}|{tx.Nonce}|{fees}|{tx.GasLimit}|{HexConvert.ToHex(tx.Data)}";
-        var raw = Encoding.UTF8.GetBytes(text);
-        return new SignedTransaction(raw, HexConvert.ToHex(SHA256.HashData(raw)));
+        return fixedSignature ? tx.ToTransaction().WithSignature(Fixed) : _inner.Sign(tx);
     }
 
-    public static (ulong Nonce, string Fees, BigInteger MaxFee, BigInteger Tip) Parse(byte[] raw)
+    /// <summary>Nonce and fee fields of signed bytes (legacy: the gas price in both).</summary>
+    public static (ulong Nonce, BigInteger MaxFee, BigInteger Tip) Parse(byte[] raw) => TransactionDecoder.Decode(raw).Transaction switch
     {
-        var parts = Encoding.UTF8.GetString(raw).Split('|');
-        var fees = parts[2].Split(':');
-        return (ulong.Parse(parts[1]), parts[2], BigInteger.Parse(fees[1]), BigInteger.Parse(fees[2]));
-    }
+        Eip1559Transaction t => (t.Nonce, t.MaxFeePerGas, t.MaxPriorityFeePerGas),
+        LegacyTransaction t => (t.Nonce, t.GasPrice, t.GasPrice),
+        var t => throw new InvalidOperationException($"unexpected {t.Type}"),
+    };
 }
 
 /// <summary>
-/// An in-process node for fault injection: chain id 31337, one account, automine (a send with the next nonce is
-/// mined into its own block; a nonce gap is refused like Hardhat's automine; "already known"/"nonce too low"
-/// like geth), optional "manual mining" mode where sends stay pooled, and hooks to drop sends.
+/// An in-process node for fault injection: chain id 31337, one account, real transactions (decoded with
+/// <see cref="TransactionDecoder"/>), automine (a send with the next nonce is mined into its own block; a nonce gap is
+/// refused like Hardhat's automine; "already known"/"nonce too low" like geth; a replacement must raise both fee
+/// fields by <see cref="MinReplacementPercent"/>), optional "manual mining" mode where sends stay pooled, hooks to drop
+/// sends, and block hashes that change when the chain is reset (but not when only the pool is lost).
 /// </summary>
 internal sealed class FakeChain : HttpMessageHandler
 {
@@ -54,8 +60,13 @@ internal sealed class FakeChain : HttpMessageHandler
     private readonly Dictionary<ulong, string> _minedByNonce = [];
     private readonly Dictionary<ulong, string> _pooledByNonce = [];
 
+    private int _epoch;
+
     public ulong ChainId { get; set; } = 31337;
     public string Genesis { get; set; } = "0x" + new string('a', 64);
+
+    /// <summary>How much a replacement must raise both fee fields (geth: 10).</summary>
+    public int MinReplacementPercent { get; set; } = 10;
     public ulong Head { get; set; } = 10;
     public ulong MinedNonce { get; private set; }
     public bool Automine { get; set; } = true;
@@ -104,7 +115,7 @@ internal sealed class FakeChain : HttpMessageHandler
         }
     }
 
-    /// <summary>Forgets everything, as a restarted in-memory node does.</summary>
+    /// <summary>Forgets everything, as a restarted in-memory node does: blocks above genesis get new hashes.</summary>
     public void Reset(string? newGenesis = null)
     {
         lock (_gate)
@@ -114,12 +125,49 @@ internal sealed class FakeChain : HttpMessageHandler
             _pooledByNonce.Clear();
             MinedNonce = 0;
             Head = 0;
+            _epoch++;
             if (newGenesis is not null)
             {
                 Genesis = newGenesis;
             }
         }
     }
+
+    /// <summary>Forgets the pooled (unmined) transactions only, as a node restarted on its persisted chain does.</summary>
+    public void DropPool()
+    {
+        lock (_gate)
+        {
+            foreach (var hash in _pooledByNonce.Values)
+            {
+                _txs.Remove(hash);
+            }
+
+            _pooledByNonce.Clear();
+        }
+    }
+
+    /// <summary>Mines <paramref name="count"/> empty blocks.</summary>
+    public void MineEmpty(int count)
+    {
+        lock (_gate)
+        {
+            Head += (ulong)count;
+        }
+    }
+
+    /// <summary>The signed bytes of a transaction the node knows (pooled or mined).</summary>
+    public byte[]? Raw(string hash)
+    {
+        lock (_gate)
+        {
+            return _txs.TryGetValue(hash, out var t) ? t.Raw : null;
+        }
+    }
+
+    /// <summary>The hash of block <paramref name="number"/> in the current chain (genesis: <see cref="Genesis"/>).</summary>
+    public string BlockHash(ulong number) =>
+        number == 0 ? Genesis : HexConvert.ToHex(Keccak.Keccak256($"{Genesis}/{_epoch}/{number}"));
 
     public IReadOnlyList<ulong> MinedNonces()
     {
@@ -175,10 +223,14 @@ internal sealed class FakeChain : HttpMessageHandler
                 case "eth_blockNumber":
                     return Result(Q(Head));
                 case "eth_getBlockByNumber":
-                    var tag = p[0].GetString();
-                    var number = tag is "earliest" or "0x0" ? 0 : Head;
-                    var hash = number == 0 ? Genesis : "0x" + number.ToString("x64");
-                    return Result($$"""{"number":{{Q(number)}},"hash":"{{hash}}","parentHash":"0x{{new string('0', 64)}}","timestamp":"0x1","gasLimit":"0x1c9c380","gasUsed":"0x0","baseFeePerGas":{{Q(BaseFee)}},"transactions":[]}""");
+                    var tag = p[0].GetString()!;
+                    var number = tag switch { "earliest" => 0UL, "latest" or "pending" => Head, _ => HexConvert.ParseQuantityUInt64(tag) };
+                    if (number > Head)
+                    {
+                        return Result("null");
+                    }
+
+                    return Result($$"""{"number":{{Q(number)}},"hash":"{{BlockHash(number)}}","parentHash":"0x{{new string('0', 64)}}","timestamp":"0x1","gasLimit":"0x1c9c380","gasUsed":"0x0","baseFeePerGas":{{Q(BaseFee)}},"transactions":[]}""");
                 case "eth_maxPriorityFeePerGas":
                     return Result(Q(100));
                 case "eth_gasPrice":
@@ -196,10 +248,10 @@ internal sealed class FakeChain : HttpMessageHandler
                     return Result(Q(count));
                 case "eth_getTransactionByHash":
                     var h = p[0].GetString()!;
-                    return _txs.TryGetValue(h, out var t) ? Result(TxJson(h, t)) : Result("null");
+                    return _txs.TryGetValue(h, out var t) ? Result(TxJson(h, t, t.Block is { } tb ? BlockHash(tb) : null)) : Result("null");
                 case "eth_getTransactionReceipt":
                     var rh = p[0].GetString()!;
-                    return _txs.TryGetValue(rh, out var r) && r.Block is { } b ? Result(ReceiptJson(rh, b)) : Result("null");
+                    return _txs.TryGetValue(rh, out var r) && r.Block is { } b ? Result(ReceiptJson(rh, b, BlockHash(b))) : Result("null");
                 case "eth_sendRawTransaction":
                     return Send(HexConvert.FromHex(p[0].GetString()!), Result, Error);
                 default:
@@ -240,8 +292,18 @@ internal sealed class FakeChain : HttpMessageHandler
 
     private string Process(byte[] raw, Func<string, string> result, Func<string, string> error)
     {
-        var hash = HexConvert.ToHex(SHA256.HashData(raw));
-        var (nonce, _, maxFee, tip) = FakeSigner.Parse(raw);
+        ulong nonce;
+        BigInteger maxFee, tip;
+        try
+        {
+            (nonce, maxFee, tip) = FakeSigner.Parse(raw);
+        }
+        catch (FormatException e)
+        {
+            return error($"invalid transaction: {e.Message}");
+        }
+
+        var hash = HexConvert.ToHex(Keccak.Keccak256(raw));
         if (_txs.ContainsKey(hash))
         {
             return error("already known");
@@ -259,8 +321,9 @@ internal sealed class FakeChain : HttpMessageHandler
 
         if (_pooledByNonce.TryGetValue(nonce, out var existing))
         {
-            var (_, _, oldFee, oldTip) = FakeSigner.Parse(_txs[existing].Raw);
-            if (maxFee * 10 < oldFee * 11 || tip * 10 < oldTip * 11)
+            var (_, oldFee, oldTip) = FakeSigner.Parse(_txs[existing].Raw);
+            var min = 100 + MinReplacementPercent;
+            if (maxFee * 100 < oldFee * min || tip * 100 < oldTip * min)
             {
                 return error("replacement transaction underpriced");
             }
@@ -290,9 +353,9 @@ internal sealed class FakeChain : HttpMessageHandler
         return result($"\"{hash}\"");
     }
 
-    private static string TxJson(string hash, (ulong Nonce, ulong? Block, byte[] Raw) t) =>
-        $$"""{"hash":"{{hash}}","nonce":"{{HexConvert.ToQuantity(t.Nonce)}}","from":"0x1000000000000000000000000000000000000001","to":null,"value":"0x0","input":"0x","gas":"0x5208","type":"0x2","blockHash":{{(t.Block is { } b ? $"\"0x{b:x64}\"" : "null")}},"blockNumber":{{(t.Block is { } n ? $"\"{HexConvert.ToQuantity(n)}\"" : "null")}},"transactionIndex":null}""";
+    private static string TxJson(string hash, (ulong Nonce, ulong? Block, byte[] Raw) t, string? blockHash) =>
+        $$"""{"hash":"{{hash}}","nonce":"{{HexConvert.ToQuantity(t.Nonce)}}","from":"{{FakeSigner.DefaultKey.Address.ToLowerHex()}}","to":null,"value":"0x0","input":"0x","gas":"0x5208","type":"0x2","blockHash":{{(blockHash is null ? "null" : $"\"{blockHash}\"")}},"blockNumber":{{(t.Block is { } n ? $"\"{HexConvert.ToQuantity(n)}\"" : "null")}},"transactionIndex":null}""";
 
-    private static string ReceiptJson(string hash, ulong block) =>
-        $$"""{"transactionHash":"{{hash}}","transactionIndex":"0x0","blockHash":"0x{{block:x64}}","blockNumber":"{{HexConvert.ToQuantity(block)}}","from":"0x1000000000000000000000000000000000000001","to":null,"contractAddress":null,"gasUsed":"0x5208","cumulativeGasUsed":"0x5208","effectiveGasPrice":"0x1","status":"0x1","type":"0x2","logs":[]}""";
+    private static string ReceiptJson(string hash, ulong block, string blockHash) =>
+        $$"""{"transactionHash":"{{hash}}","transactionIndex":"0x0","blockHash":"{{blockHash}}","blockNumber":"{{HexConvert.ToQuantity(block)}}","from":"{{FakeSigner.DefaultKey.Address.ToLowerHex()}}","to":null,"contractAddress":null,"gasUsed":"0x5208","cumulativeGasUsed":"0x5208","effectiveGasPrice":"0x1","status":"0x1","type":"0x2","logs":[]}""";
 }

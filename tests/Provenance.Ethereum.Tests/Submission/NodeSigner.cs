@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Hex;
 using Provenance.Ethereum.Submission;
+using Provenance.Ethereum.Transactions;
 
 namespace Provenance.Ethereum.Tests.Submission;
 
@@ -56,7 +56,7 @@ internal sealed class NodeSigner(string rpcUrl, Address address) : ITransactionS
             throw new InvalidOperationException($"eth_signTransaction: {error}");
         }
 
-        var raw = HexConvert.FromHex(doc.RootElement.GetProperty("result").GetString()!);
-        return new SignedTransaction(raw, HexConvert.ToHex(Keccak.Keccak256(raw)));
+        // Anvil's bytes, read back with our decoder (strict: a node's encoding we could not read would fail here).
+        return TransactionDecoder.Decode(doc.RootElement.GetProperty("result").GetString()!);
     }
 }

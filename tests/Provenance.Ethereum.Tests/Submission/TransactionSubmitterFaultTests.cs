@@ -9,16 +9,15 @@ namespace Provenance.Ethereum.Tests.Submission;
 /// <summary>Submitter behaviour under faults a real node will not produce on demand, against <see cref="FakeChain"/>.</summary>
 public sealed class TransactionSubmitterFaultTests
 {
-    private static readonly Address Sender = Address.Parse("0x1000000000000000000000000000000000000001");
     private static readonly Address Target = Address.Parse("0x2000000000000000000000000000000000000002");
 
     private static TransactionRequest Call(int i) => new() { To = Target, Data = BitConverter.GetBytes(i) };
 
     private static async Task<(FakeChain Chain, FakeSigner Signer, TransactionSubmitter Submitter)> StartAsync(
-        TransactionSubmitterOptions? options = null, FakeChain? chain = null)
+        TransactionSubmitterOptions? options = null, FakeChain? chain = null, FakeSigner? signer = null)
     {
         chain ??= new FakeChain();
-        var signer = new FakeSigner(Sender);
+        signer ??= new FakeSigner();
         var submitter = new TransactionSubmitter(chain.CreateEth(), signer, options);
         await submitter.StartAsync(CancellationToken.None);
         return (chain, signer, submitter);
@@ -27,7 +26,7 @@ public sealed class TransactionSubmitterFaultTests
     [Fact]
     public async Task SubmitAsync_ManyConcurrentCallers_NoncesContiguousAndAllMined()
     {
-        var (chain, _, submitter) = await StartAsync();
+        var (chain, _, submitter) = await StartAsync(signer: new FakeSigner(fixedSignature: true));
         await using var _ = submitter;
 
         var pending = await Task.WhenAll(Enumerable.Range(0, 64).Select(c => Task.Run(async () =>
@@ -219,8 +218,7 @@ public sealed class TransactionSubmitterFaultTests
             chain);
         await using var _ = submitter;
         var pending = await submitter.SubmitAsync(Call(1), CancellationToken.None);
-        chain.Reset(); // the node forgets its pool (same genesis, head unchanged below)
-        chain.Head = 10;
+        chain.DropPool(); // the node forgets its pool (same chain)
 
         var wait = submitter.WaitForReceiptAsync(pending, CancellationToken.None);
         await WaitUntilAsync(() => chain.Sends >= 2);
@@ -303,7 +301,7 @@ public sealed class TransactionSubmitterFaultTests
     [Fact]
     public async Task StartAsync_UnexpectedChainId_Throws()
     {
-        var submitter = new TransactionSubmitter(new FakeChain().CreateEth(), new FakeSigner(Sender), new TransactionSubmitterOptions { ExpectedChainId = 1 });
+        var submitter = new TransactionSubmitter(new FakeChain().CreateEth(), new FakeSigner(), new TransactionSubmitterOptions { ExpectedChainId = 1 });
 
         var act = () => submitter.StartAsync(CancellationToken.None);
 
@@ -322,8 +320,7 @@ public sealed class TransactionSubmitterFaultTests
         }
 
         await first.DisposeAsync();
-        chain.Reset(); // crash: the pool is gone, genesis unchanged
-        chain.Head = 10;
+        chain.DropPool(); // crash: the pool is gone, the chain is unchanged
         chain.MineForeign(0); // meanwhile someone else used nonce 0
         var (_, _, second) = await StartAsync(chain: chain);
         await using var _ = second;

@@ -115,7 +115,10 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
     [Fact]
     public async Task CheckChainAsync_AnvilRestartedEmpty_DetectsResetAndResubmitsPersisted()
     {
-        var node = await DevChainProcess.StartAnvilAsync();
+        // Both instances get the same genesis timestamp: a restart within the same second yields the same genesis
+        // hash (Anvil's genesis depends on nothing else), so only the blocks the submitter has seen can tell.
+        const string genesis = "--timestamp 1700000000";
+        var node = await DevChainProcess.StartAnvilAsync(extraArgs: genesis);
         var port = node.Port;
         var persisted = new ConcurrentQueue<BeforeSendContext>();
         var resets = new ConcurrentQueue<ChainResetInfo>();
@@ -132,7 +135,7 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
         }
 
         await node.DisposeAsync();
-        await using var restarted = await DevChainProcess.StartAnvilAsync(port: port);
+        await using var restarted = await DevChainProcess.StartAnvilAsync(port: port, extraArgs: genesis);
         var reset = await submitter.CheckChainAsync(force: true, CancellationToken.None);
         var results = await submitter.ResubmitAsync(persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)), CancellationToken.None);
 

@@ -47,6 +47,9 @@ public sealed class AuditScenario : IDisposable
     /// <summary>Registered by the weaver with a dyeing step (2 entries).</summary>
     public string Dyed { get; private set; } = "";
 
+    /// <summary>True for the scenario's own pieces (other gateways on the shared node register pieces too).</summary>
+    public bool Owns(string? code) => code is not null && (code == Journey || code == Flagged || code == Dyed);
+
     /// <summary>Builds the scenario on first use.</summary>
     public async Task<AuditScenario> EnsureAsync(ChainFixture chain)
     {

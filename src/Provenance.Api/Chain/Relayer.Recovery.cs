@@ -1,0 +1,169 @@
+using System.Data;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Provenance.Ethereum.Submission;
+
+namespace Provenance.Api.Chain;
+
+/// <summary>
+/// Exactly-once for acknowledged writes (see docs/durability.md). At least once: an operation is re-sent until a
+/// canonical block holds its outcome — after a restart the persisted raw transactions are re-sent
+/// (<c>RecoverAsync</c>, <see cref="TransactionSubmitter.ResubmitAsync"/>); a transaction that can no longer be mined, or whose block left
+/// the chain (reorg, dev chain restarted from an older state), puts its operations back to pending. At most once: each
+/// operation is one EIP-712-signed action with the signer's registry nonce, which the contract consumes once; a re-sent
+/// action whose nonce is already consumed fails with <c>InvalidNonce</c> without effect, and the relayer then takes the
+/// outcome from the earlier transaction that carried it (every attempt is recorded in <c>operation_attempts</c>).
+/// </summary>
+public sealed partial class Relayer
+{
+    private long _lastReconcileTicks;
+
+    /// <summary>What an action's <c>InvalidNonce</c> failure turned out to mean.</summary>
+    private abstract record Replay
+    {
+        /// <summary>An earlier action of the signer is not on chain yet: send this one again after it.</summary>
+        public sealed record Retry : Replay;
+
+        /// <summary>An earlier transaction of ours carried the action: its outcome counts.</summary>
+        public sealed record Applied(string TxHash, long Block, string BlockHash, string? Code, string? Detail) : Replay;
+    }
+
+    /// <summary>Records which transaction (and batch slot) carried each operation, in the send's transaction.</summary>
+    private static async Task RecordAttemptsAsync(SqliteConnection c, IDbTransaction tx, string[] ids, BeforeSendContext context, CancellationToken ct)
+    {
+        if (context.Replaces is { } replaced)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT OR IGNORE INTO operation_attempts(operation_id, tx_hash, batch_index) " +
+                "SELECT operation_id, @hash, batch_index FROM operation_attempts WHERE tx_hash = @replaced",
+                new { hash = context.Hash, replaced }, tx, cancellationToken: ct));
+            return;
+        }
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT OR IGNORE INTO operation_attempts(operation_id, tx_hash, batch_index) VALUES (@id, @hash, @i)",
+                new { id = ids[i], hash = context.Hash, i }, tx, cancellationToken: ct));
+        }
+    }
+
+    /// <summary>Decides what each <c>InvalidNonce</c> failure (nonce not consumed by this transaction) means.</summary>
+    private async Task<Dictionary<int, Replay>> ResolveReplaysAsync(
+        string[] operationIds, Dictionary<int, ActionFailedLog?> outcomes, string txHash, CancellationToken ct)
+    {
+        var result = new Dictionary<int, Replay>();
+        foreach (var (index, failed) in outcomes)
+        {
+            if (failed is not { NonceConsumed: false, Reason.Name: "InvalidNonce" } || index >= operationIds.Length)
+            {
+                continue;
+            }
+
+            var id = operationIds[index];
+            var onChain = await chain.NonceAsync(failed.Signer, ct);
+            if (onChain < failed.Nonce)
+            {
+                // A gap: an earlier action of this signer is not on chain (yet). Retry if one is still on its way.
+                var earlier = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM operations WHERE status IN ('pending','submitted') AND id <> @id " +
+                    "AND (lower(signer) = lower(@s) OR lower(receiver) = lower(@s)) AND rowid < (SELECT rowid FROM operations WHERE id = @id)",
+                    new { id, s = failed.Signer }, cancellationToken: ct)), ct);
+                if (earlier > 0)
+                {
+                    result[index] = new Replay.Retry();
+                }
+
+                continue;
+            }
+
+            // Consumed before: find the earlier transaction of ours that carried this action.
+            var attempts = await db.ReadAsync(c => c.QueryAsync<(string Hash, long Slot)>(new CommandDefinition(
+                "SELECT tx_hash, batch_index FROM operation_attempts WHERE operation_id = @id AND tx_hash <> @txHash",
+                new { id, txHash }, cancellationToken: ct)), ct);
+            foreach (var (hash, slot) in attempts)
+            {
+                var receipt = await eth.GetTransactionReceiptAsync(hash, ct);
+                if (receipt is not { Succeeded: true, BlockHash: { } blockHash })
+                {
+                    continue;
+                }
+
+                foreach (var decoded in receipt.Logs.Select(codec.Decode))
+                {
+                    if (decoded is ActionSucceededLog s && s.Index == slot)
+                    {
+                        result[index] = new Replay.Applied(hash, (long)receipt.BlockNumber, blockHash, null, null);
+                    }
+                    else if (decoded is ActionFailedLog f && f.Index == slot && f.NonceConsumed)
+                    {
+                        result[index] = new Replay.Applied(hash, (long)receipt.BlockNumber, blockHash, f.Reason.Name, f.Reason.Detail);
+                    }
+                }
+
+                if (result.ContainsKey(index))
+                {
+                    logger.LogInformation("Relayer: operation {Id} was already applied by {Hash}; the re-sent copy had no effect", id, hash);
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static Task ApplyReplayAsync(SqliteConnection c, IDbTransaction tx, string id, Replay replay, string now, CancellationToken ct) =>
+        replay switch
+        {
+            Replay.Applied a => c.ExecuteAsync(new CommandDefinition(
+                "UPDATE operations SET status = CASE WHEN @code IS NULL THEN 'submitted' ELSE 'failed' END, tx_hash = @hash, " +
+                "block_number = @block, block_hash = @blockHash, error_code = @code, error_detail = @detail, updated_at = @now WHERE id = @id",
+                new { hash = a.TxHash, block = a.Block, blockHash = a.BlockHash, code = a.Code, detail = a.Detail, now, id }, tx, cancellationToken: ct)),
+            _ => c.ExecuteAsync(new CommandDefinition(
+                "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, block_hash = NULL, " +
+                "updated_at = @now WHERE id = @id", new { now, id }, tx, cancellationToken: ct)),
+        };
+
+    /// <summary>
+    /// Every couple of seconds: operations whose recorded block is no longer on the chain (its hash changed, or the
+    /// chain is now shorter) go back to pending — submitted or confirmed — so they are sent again.
+    /// </summary>
+    private async Task ReconcileAsync(CancellationToken ct)
+    {
+        var now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _lastReconcileTicks) < 2000)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastReconcileTicks, now);
+        var head = (long)await eth.GetBlockNumberAsync(ct);
+        var window = Math.Max(64, options.Value.Confirmations * 4L);
+        var blocks = await db.ReadAsync(c => c.QueryAsync<(long Number, string Hash)>(new CommandDefinition(
+            "SELECT DISTINCT block_number, block_hash FROM operations WHERE status IN ('submitted','confirmed') " +
+            "AND block_number IS NOT NULL AND block_hash IS NOT NULL AND block_number > @from",
+            new { from = head - window }, cancellationToken: ct)), ct);
+        var gone = new List<(long, string)>();
+        foreach (var (number, hash) in blocks)
+        {
+            var block = number > head ? null : await eth.GetBlockByNumberAsync((ulong)number, ct);
+            if (block is null || !string.Equals(block.Hash, hash, StringComparison.OrdinalIgnoreCase))
+            {
+                gone.Add((number, hash));
+            }
+        }
+
+        if (gone.Count == 0)
+        {
+            return;
+        }
+
+        var hashes = gone.Select(g => g.Item2).ToArray();
+        var count = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, block_hash = NULL, " +
+            "error_code = NULL, error_detail = NULL, updated_at = @at WHERE status IN ('submitted','confirmed') AND block_hash IN @hashes",
+            new { at = DateTimeOffset.UtcNow.ToString("O"), hashes }, tx, cancellationToken: ct)), ct);
+        logger.LogWarning("Relayer: {Blocks} block(s) left the chain (reorg or rollback); {Count} operation(s) go back to pending", gone.Count, count);
+        signal.Notify();
+    }
+}

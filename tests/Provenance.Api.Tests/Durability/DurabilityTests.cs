@@ -1,0 +1,279 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Provenance.Api.Tests.Support;
+
+namespace Provenance.Api.Tests.Durability;
+
+[Collection(ChainCollection.Name)]
+public sealed class DurabilityTests(ChainFixture chain)
+{
+    private static readonly bool Full = Environment.GetEnvironmentVariable("PROVENANCE_PROFILE") == "full";
+
+    private static object Piece(string artisanId, string title) => new
+    {
+        craft = "pashmina-kani", title, makers = new[] { new { actorId = artisanId, part = "weaver" } }, materials = new[] { "pashmina" },
+    };
+
+    private static async Task<string> RegisterAsync(TestActor artisan, string title)
+    {
+        var (status, body) = await ApiDriver.PostAsync(artisan.Client, "/api/pieces", Piece(artisan.Id, title));
+        status.Should().Be(HttpStatusCode.Accepted, body.ToString());
+        return body.GetProperty("operationId").GetString()!;
+    }
+
+    private async Task<long> ChainEventCountAsync(string pieceId, string contract)
+    {
+        // piece(id) → (…, eventCount, …): read through the gateway's own view would hide duplicates; count logs instead.
+        var logs = await chain.Chain.RpcAsync("eth_getLogs", [new { fromBlock = "0x0", toBlock = "latest", address = contract, topics = new object?[] { null, pieceId } }]);
+        return logs.GetArrayLength();
+    }
+
+    [Fact]
+    public async Task Register_ManyConcurrentClientsOneRelayer_AllConfirmedNoncesContiguous()
+    {
+        var (clients, writes) = Full ? (64, 50) : (16, 10);
+        using var factory = chain.CreateGateway();
+        var api = new ApiDriver(factory);
+        var artisans = new List<TestActor>();
+        for (var i = 0; i < clients; i++)
+        {
+            artisans.Add(await api.ArtisanAsync($"Artisan {i}"));
+        }
+
+        var txsBefore = TestDb.Count(factory.DatabasePath, "chain_txs");
+        var ids = (await Task.WhenAll(artisans.Select(async a =>
+        {
+            var mine = new List<string>();
+            for (var w = 0; w < writes; w++)
+            {
+                mine.Add(await RegisterAsync(a, $"Piece {w} of {a.Id}"));
+            }
+
+            return mine;
+        }))).SelectMany(x => x).ToList();
+
+        ids.Should().HaveCount(clients * writes).And.OnlyHaveUniqueItems();
+        var deadline = DateTime.UtcNow.AddMinutes(Full ? 10 : 3);
+        while (TestDb.Count(factory.DatabasePath, "operations", "kind = 'register' AND status <> 'confirmed'") > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        TestDb.Count(factory.DatabasePath, "operations", "kind = 'register' AND status = 'confirmed'").Should().Be(clients * writes);
+        TestDb.Count(factory.DatabasePath, "operations", "error_code IS NOT NULL").Should().Be(0);
+        var batches = TestDb.Count(factory.DatabasePath, "chain_txs") - txsBefore;
+        batches.Should().BeLessThan(clients * writes, "writes arriving together share executeBatch transactions");
+
+        // The relayer's mined transactions use contiguous nonces, ending at its account's transaction count.
+        var nonces = Query(factory.DatabasePath, "SELECT DISTINCT nonce FROM chain_txs WHERE status = 'mined' ORDER BY nonce");
+        nonces.Should().Equal(Enumerable.Range((int)nonces[0], nonces.Count).Select(n => (long)n));
+        var sender = QueryText(factory.DatabasePath, "SELECT sender FROM chain_txs LIMIT 1");
+        var count = Convert.ToInt64((await chain.Chain.RpcAsync("eth_getTransactionCount", [sender, "latest"])).GetString(), 16);
+        count.Should().Be(nonces[^1] + 1);
+    }
+
+    [Fact]
+    public async Task Relayer_RestartWithSentTransactionsDropped_ResendsEachWriteConfirmedOnce()
+    {
+        using var first = chain.CreateGateway();
+        var api = new ApiDriver(first);
+        var artisan = await api.ArtisanAsync("Crash Drill");
+        var crashImage = Directory.CreateTempSubdirectory("provenance-crash-").FullName;
+        var settings = new Dictionary<string, string?> { ["Storage:DataDirectory"] = crashImage, ["Security:MasterKey"] = first.MasterKey };
+        List<string> sent;
+
+        await chain.Chain.RpcAsync("evm_setAutomine", [false]);
+        List<string> ids;
+        try
+        {
+            ids = [];
+            for (var i = 0; i < 6; i++)
+            {
+                ids.Add(await RegisterAsync(artisan, $"Crash piece {i}"));
+            }
+
+            var wait = DateTime.UtcNow.AddSeconds(30);
+            while (TestDb.Count(first.DatabasePath, "operations", "kind = 'register' AND status = 'pending'") > 0 && DateTime.UtcNow < wait)
+            {
+                await Task.Delay(100);
+            }
+
+            TestDb.Count(first.DatabasePath, "operations", "kind = 'register' AND status = 'submitted'").Should().Be(6);
+            sent = QueryTextAll(first.DatabasePath, "SELECT tx_hash FROM chain_txs WHERE status = 'sent'");
+
+            // The files as a kill -9 leaves them (the relayer is idle: nothing is being written), then the gateway goes.
+            foreach (var file in Directory.GetFiles(first.DataDirectory).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal)))
+            {
+                File.Copy(file, Path.Combine(crashImage, Path.GetFileName(file)));
+            }
+
+            first.Dispose();
+
+            // The node forgets them too (as a restarted node or an evicting pool would).
+            foreach (var hash in sent)
+            {
+                await chain.Chain.RpcAsync("hardhat_dropTransaction", [hash]);
+            }
+        }
+        finally
+        {
+            await chain.Chain.RpcAsync("evm_setAutomine", [true]);
+        }
+
+        using var second = new GatewayFactory(chain.Chain.RpcUrl, chain.DeploymentFile, settings);
+        var anonymous = second.ClientFor(null);
+        foreach (var id in ids)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            string? status;
+            do
+            {
+                await Task.Delay(100);
+                status = (await anonymous.GetFromJsonAsync<JsonElement>($"/api/operations/{id}")).GetProperty("status").GetString();
+            }
+            while (status != "confirmed" && DateTime.UtcNow < deadline);
+
+            status.Should().Be("confirmed");
+        }
+
+        var databasePath = Path.Combine(crashImage, "provenance.db");
+
+        var deployment = JsonDocument.Parse(File.ReadAllText(chain.DeploymentFile)).RootElement.GetProperty("address").GetString()!;
+        foreach (var pieceId in QueryTextAll(databasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'"))
+        {
+            (await ChainEventCountAsync(pieceId, deployment)).Should().Be(1, "each piece is registered on chain exactly once");
+        }
+
+        QueryTextAll(databasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'").Should().HaveCount(6);
+    }
+
+    [Fact]
+    public async Task Relayer_ChainRollsBackConfirmedBlocks_WritesResentAndConfirmedOnce()
+    {
+        using var factory = chain.CreateGateway();
+        var api = new ApiDriver(factory);
+        var artisan = await api.ArtisanAsync("Rollback Drill");
+        var snapshot = (await chain.Chain.RpcAsync("evm_snapshot")).GetString()!;
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add(await RegisterAsync(artisan, $"Rollback piece {i}"));
+        }
+
+        foreach (var id in ids)
+        {
+            (await api.WaitForOperationAsync(id)).GetProperty("status").GetString().Should().Be("confirmed");
+        }
+
+        var lostBlocks = QueryTextAll(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'");
+        (await chain.Chain.RpcAsync("evm_revert", [snapshot])).GetBoolean().Should().BeTrue();
+        await chain.Chain.RpcAsync("evm_mine"); // the chain moves on without them
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline &&
+               (TestDb.Count(factory.DatabasePath, "operations", "kind = 'register' AND status <> 'confirmed'") > 0 ||
+                QueryTextAll(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'").Intersect(lostBlocks).Any()))
+        {
+            await Task.Delay(200);
+        }
+
+        TestDb.Count(factory.DatabasePath, "operations", "kind = 'register' AND status = 'confirmed'").Should().Be(4);
+        QueryTextAll(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'").Should().NotIntersectWith(lostBlocks);
+        var deployment = JsonDocument.Parse(File.ReadAllText(chain.DeploymentFile)).RootElement.GetProperty("address").GetString()!;
+        foreach (var pieceId in QueryTextAll(factory.DatabasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'"))
+        {
+            (await ChainEventCountAsync(pieceId, deployment)).Should().Be(1);
+        }
+
+        // The index converges on the new chain: no row from the lost blocks.
+        var indexDeadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < indexDeadline && TestDb.Count(factory.DatabasePath, "piece_state") < 4)
+        {
+            await Task.Delay(200);
+        }
+
+        var orphaned = string.Join(",", lostBlocks.Select(h => $"'{h}'"));
+        TestDb.Count(factory.DatabasePath, "chain_events", $"block_hash IN ({orphaned})").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Index_DroppedAndRebuiltFromChain_SameDigest()
+    {
+        using var factory = chain.CreateGateway();
+        var api = new ApiDriver(factory);
+        var artisan = await api.ArtisanAsync("Digest Artisan");
+        var handler = await api.HandlerAsync("Digest Exports", "exporter");
+        var registered = await api.AcceptedAsync(artisan.Client, "/api/pieces", Piece(artisan.Id, "Digest shawl"));
+        var code = registered.GetProperty("code").GetString()!;
+        await api.AcceptedAsync(artisan.Client, $"/api/pieces/{code}/events", new { kind = "export", location = "Srinagar airport" });
+        await api.PieceAsync(code, 2);
+        var head = Convert.ToInt64((await chain.Chain.RpcAsync("eth_blockNumber")).GetString(), 16);
+        var live = await WaitIndexedAsync(api.Admin, head);
+        TestDb.Count(factory.DatabasePath, "chain_events").Should().BeGreaterThan(0);
+
+        // Tampering changes the digest; the rebuild from the chain restores it.
+        TestDb.Execute(factory.DatabasePath, "DELETE FROM chain_events WHERE rowid = (SELECT MAX(rowid) FROM chain_events)");
+        var tampered = await api.Admin.GetFromJsonAsync<JsonElement>("/api/admin/index");
+        tampered.GetProperty("digest").GetString().Should().NotBe(live.GetProperty("digest").GetString());
+
+        var response = await api.Admin.PostAsync("/api/admin/index/rebuild", null);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var rebuilt = await response.Content.ReadFromJsonAsync<JsonElement>();
+        rebuilt.GetProperty("indexedTo").GetInt64().Should().Be(live.GetProperty("indexedTo").GetInt64());
+        rebuilt.GetProperty("digest").GetString().Should().Be(live.GetProperty("digest").GetString());
+        _ = handler;
+
+        // Not for everyone.
+        (await artisan.Client.PostAsync("/api/admin/index/rebuild", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    private static async Task<JsonElement> WaitIndexedAsync(HttpClient admin, long head)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var status = await admin.GetFromJsonAsync<JsonElement>("/api/admin/index");
+            if (status.GetProperty("indexedTo").GetInt64() >= head || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static List<long> Query(string path, string sql)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var list = new List<long>();
+        while (r.Read())
+        {
+            list.Add(r.GetInt64(0));
+        }
+
+        return list;
+    }
+
+    private static List<string> QueryTextAll(string path, string sql)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read())
+        {
+            list.Add(r.GetString(0));
+        }
+
+        return list;
+    }
+
+    private static string QueryText(string path, string sql) => QueryTextAll(path, sql).Single();
+}
