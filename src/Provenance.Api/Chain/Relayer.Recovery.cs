@@ -17,6 +17,7 @@ namespace Provenance.Api.Chain;
 public sealed partial class Relayer
 {
     private long _lastReconcileTicks;
+    private TransactionSubmitter? _submitter;
 
     /// <summary>What an action's <c>InvalidNonce</c> failure turned out to mean.</summary>
     private abstract record Replay
@@ -164,6 +165,13 @@ public sealed partial class Relayer
             "error_code = NULL, error_detail = NULL, updated_at = @at WHERE status IN ('submitted','confirmed') AND block_hash IN @hashes",
             new { at = DateTimeOffset.UtcNow.ToString("O"), hashes }, tx, cancellationToken: ct)), ct);
         logger.LogWarning("Relayer: {Blocks} block(s) left the chain (reorg or rollback); {Count} operation(s) go back to pending", gone.Count, count);
+        if (_submitter is { } submitter)
+        {
+            // Our transactions in those blocks may be gone with them: take the account's nonce from the chain again
+            // (a reorg that keeps the height is not a chain reset to the submitter).
+            await submitter.ResubmitAsync([], ct);
+        }
+
         signal.Notify();
     }
 }

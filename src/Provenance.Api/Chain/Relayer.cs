@@ -49,6 +49,7 @@ public sealed partial class Relayer(
             try
             {
                 submitter = await account.StartAsync(BeforeSendAsync, stoppingToken);
+                _submitter = submitter;
                 break;
             }
             catch (Exception e) when (e is RpcException or NotSupportedException or InvalidOperationException)
