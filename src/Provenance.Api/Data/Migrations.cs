@@ -177,10 +177,6 @@ public static class Migrations
         (2, "block time of indexed events", """
             ALTER TABLE chain_events ADD COLUMN block_time INTEGER;
             """),
-        (3, "idempotency: response content type and the operations a key produced", """
-            ALTER TABLE idempotency ADD COLUMN content_type TEXT;
-            ALTER TABLE idempotency ADD COLUMN operation_ids TEXT;
-            """),
         (100, "audit: auditor actors, query indexes, block times", Audit.AuditSchema.Migration),
         (200, "durability: every transaction that carried an operation", """
             CREATE TABLE operation_attempts (

@@ -116,11 +116,6 @@ public sealed class ActionPipeline(
                 result.Add(id);
             }
 
-            if (IdempotencyScope.Current is { } idempotency)
-            {
-                await idempotency.ReserveAsync(c, tx, result, ct);
-            }
-
             return result;
         }, ct);
         relayer.Notify();

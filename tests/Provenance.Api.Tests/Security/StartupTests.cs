@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using Provenance.Api.Chain;
+using Provenance.Api.Security;
 using Provenance.Api.Tests.Support;
 
 namespace Provenance.Api.Tests.Security;
@@ -9,43 +10,65 @@ namespace Provenance.Api.Tests.Security;
 public sealed class StartupTests
 {
     [Fact]
-    public void Start_MissingMasterKey_FailsWithClearMessage()
+    public async Task Start_MissingMasterKey_ProcessExitsWithClearMessage()
     {
-        using var factory = OfflineGateway.Create(new Dictionary<string, string?> { ["Security:MasterKey"] = "" });
+        // The real gateway process, as an operator starts it, with no master key configured.
+        var dll = typeof(Program).Assembly.Location;
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", $"\"{dll}\" --urls http://127.0.0.1:0")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.Environment["Storage__DataDirectory"] = Directory.CreateTempSubdirectory("provenance-nokey-").FullName;
+        psi.Environment["PROVENANCE_MASTER_KEY"] = "";
+        psi.Environment["PROVENANCE_MASTER_KEY_FILE"] = "";
+        psi.Environment["Chain__DeploymentFile"] = OfflineGateway.DeploymentFile;
+        psi.Environment["Chain__RpcUrl"] = "http://127.0.0.1:9";
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
 
-        var act = () => factory.Server;
+        process.ExitCode.Should().NotBe(0);
+        var text = await output + await error;
+        text.Should().Contain("Security:MasterKey is missing").And.Contain("PROVENANCE_MASTER_KEY");
+    }
 
-        ValidationMessage(act).Should().Contain("PROVENANCE_MASTER_KEY");
+    [Theory]
+    [InlineData(null, null, "PROVENANCE_MASTER_KEY")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA==", null, "exactly 32 bytes")]
+    [InlineData("not base64!", null, "not valid base64")]
+    [InlineData(null, "/nonexistent/master.key", "does not exist")]
+    public void SecurityValidator_BadMasterKey_ClearMessage(string? key, string? file, string expected)
+    {
+        var result = new SecurityOptionsValidator().Validate(null, new SecurityOptions { MasterKey = key, MasterKeyFile = file });
+
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain(expected);
     }
 
     [Fact]
-    public void Start_ShortMasterKey_FailsWithClearMessage()
+    public void SecurityValidator_BadPublicUrl_ClearMessage()
     {
-        using var factory = OfflineGateway.Create(new Dictionary<string, string?> { ["Security:MasterKey"] = Convert.ToBase64String(new byte[16]) });
+        var result = new SecurityOptionsValidator().Validate(null, new SecurityOptions
+        {
+            MasterKey = Convert.ToBase64String(new byte[32]), PublicBaseUrl = "localhost:5080",
+        });
 
-        var act = () => factory.Server;
-
-        ValidationMessage(act).Should().Contain("exactly 32 bytes");
+        result.FailureMessage.Should().Contain("Security:PublicBaseUrl");
     }
 
-    [Fact]
-    public void Start_MissingDeploymentFile_FailsNamingTheFile()
+    [Theory]
+    [InlineData("ftp://x", "deploy.json", "Chain:RpcUrl")]
+    [InlineData("http://127.0.0.1:8545", "/nonexistent/deploy.json", "deploy.js")]
+    public void ChainValidator_BadSettings_ClearMessage(string rpc, string deployment, string expected)
     {
-        using var factory = new GatewayFactory("http://127.0.0.1:9", "/nonexistent/deploy.json");
+        var file = deployment == "deploy.json" ? OfflineGateway.DeploymentFile : deployment;
 
-        var act = () => factory.Server;
+        var result = new ChainOptionsValidator().Validate(null, new ChainOptions { RpcUrl = rpc, DeploymentFile = file });
 
-        ValidationMessage(act).Should().Contain("/nonexistent/deploy.json").And.Contain("deploy.js");
-    }
-
-    [Fact]
-    public void Start_BadRpcUrl_FailsWithClearMessage()
-    {
-        using var factory = OfflineGateway.Create(new Dictionary<string, string?> { ["Chain:RpcUrl"] = "ftp://x" });
-
-        var act = () => factory.Server;
-
-        ValidationMessage(act).Should().Contain("Chain:RpcUrl");
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain(expected);
     }
 
     [Fact]
@@ -117,28 +140,5 @@ public sealed class StartupTests
         statuses.Skip(3).Should().AllBeEquivalentTo(HttpStatusCode.TooManyRequests);
         last!.Headers.RetryAfter.Should().NotBeNull();
         last.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-    }
-
-    private static string ValidationMessage(Func<object> start)
-    {
-        var thrown = start.Should().Throw<Exception>().Which;
-        var all = new List<Exception>();
-        void Walk(Exception? e)
-        {
-            while (e is not null)
-            {
-                all.Add(e);
-                if (e is AggregateException agg)
-                {
-                    agg.InnerExceptions.ToList().ForEach(Walk);
-                    return;
-                }
-
-                e = e.InnerException;
-            }
-        }
-
-        Walk(thrown);
-        return all.OfType<OptionsValidationException>().Should().NotBeEmpty(thrown.ToString()).And.Subject.First().Message;
     }
 }

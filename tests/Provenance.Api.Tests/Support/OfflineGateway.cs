@@ -7,7 +7,13 @@ namespace Provenance.Api.Tests.Support;
 public static class OfflineGateway
 {
     /// <summary>Creates a factory with a syntactically valid deployment file and an unreachable RPC URL.</summary>
-    public static GatewayFactory Create(IReadOnlyDictionary<string, string?>? settings = null)
+    public static GatewayFactory Create(IReadOnlyDictionary<string, string?>? settings = null) =>
+        new("http://127.0.0.1:9", DeploymentFile, settings);
+
+    /// <summary>A syntactically valid deployment file whose artifact exists (created once per test run).</summary>
+    public static string DeploymentFile => LazyDeployment.Value;
+
+    private static readonly Lazy<string> LazyDeployment = new(() =>
     {
         var dir = Directory.CreateTempSubdirectory("provenance-deploy-").FullName;
         var abi = Path.Combine(dir, "ProvenanceRegistry.json");
@@ -16,6 +22,6 @@ public static class OfflineGateway
         File.WriteAllText(deployment, $$"""
             {"chainId":31337,"address":"0x5FbDB2315678afecb367f032d93F642f64180aa3","deployBlock":1,"deployTx":null,"abi":"{{abi}}","admin":null}
             """);
-        return new GatewayFactory("http://127.0.0.1:9", deployment, settings);
-    }
+        return deployment;
+    });
 }
