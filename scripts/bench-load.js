@@ -20,6 +20,8 @@ const ABI = [
   'function appendEvent(bytes32 id, uint8 kind, bytes32 recordHash)',
   'function grantRole(bytes32 role, address account)',
   'function ARTISAN_ROLE() view returns (bytes32)',
+  'function REGISTRAR_ROLE() view returns (bytes32)',
+  'function hasRole(bytes32 role, address account) view returns (bool)',
 ];
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -129,6 +131,11 @@ async function runDirect(kind, wallets, contract, pieces) {
 async function directWallets(provider, contract, n) {
   const admin = new ethers.NonceManager(new ethers.Wallet(DEV_KEY, provider));
   const role = await contract.ARTISAN_ROLE();
+  const registrar = await contract.REGISTRAR_ROLE();
+  const adminAddress = await admin.getAddress();
+  if (!(await contract.hasRole(registrar, adminAddress))) {
+    await (await contract.connect(admin).grantRole(registrar, adminAddress)).wait(); // artisans are granted by registrars
+  }
   const wallets = Array.from({ length: n }, () => ethers.Wallet.createRandom().connect(provider));
   const txs = [];
   for (const w of wallets) {

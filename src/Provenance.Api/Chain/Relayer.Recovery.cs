@@ -17,6 +17,7 @@ namespace Provenance.Api.Chain;
 public sealed partial class Relayer
 {
     private long _lastReconcileTicks;
+    private TransactionSubmitter? _submitter;
 
     /// <summary>What an action's <c>InvalidNonce</c> failure turned out to mean.</summary>
     private abstract record Replay
@@ -26,6 +27,53 @@ public sealed partial class Relayer
 
         /// <summary>An earlier transaction of ours carried the action: its outcome counts.</summary>
         public sealed record Applied(string TxHash, long Block, string BlockHash, string? Code, string? Detail) : Replay;
+    }
+
+    /// <summary>
+    /// After a restart: transactions that were persisted and sent but whose operations have no outcome yet are sent
+    /// again as the same bytes. Those the node knows (pooled or mined) are followed to their receipt; those whose nonce
+    /// went to another transaction can never be mined, so their operations go back to pending and are batched anew
+    /// (their signed actions are still valid: they never ran).
+    /// </summary>
+    private async Task RecoverAsync(TransactionSubmitter submitter, CancellationToken ct)
+    {
+        var stuck = (await db.ReadAsync(c => c.QueryAsync<(long Id, string Hash, byte[] Raw, long Nonce)>(new CommandDefinition(
+            "SELECT t.id, t.tx_hash, t.raw_tx, t.nonce FROM chain_txs t WHERE t.status = 'sent' AND EXISTS " +
+            "(SELECT 1 FROM operations o WHERE o.chain_tx_id = t.id AND o.status = 'submitted' AND o.block_number IS NULL) ORDER BY t.nonce",
+            cancellationToken: ct)), ct)).AsList();
+        if (stuck.Count == 0)
+        {
+            return;
+        }
+
+        logger.LogWarning("Relayer: re-sending {Count} transaction(s) persisted before the last stop", stuck.Count);
+        var results = await submitter.ResubmitAsync(stuck.Select(t => new PersistedTransaction(t.Raw, t.Hash, (ulong)t.Nonce)), ct);
+        foreach (var result in results)
+        {
+            var txId = stuck.First(t => t.Hash == result.Transaction.Hash).Id;
+            var ids = (await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(
+                "SELECT id FROM operations WHERE chain_tx_id = @txId ORDER BY batch_index", new { txId }, cancellationToken: ct)), ct)).ToArray();
+            if (result.Outcome == ResubmitOutcome.Known && result.Pending is { } pending)
+            {
+                lock (_receiptWaits)
+                {
+                    _receiptWaits.Add(Task.Run(() => AwaitReceiptAsync(submitter, pending, ids, ct), CancellationToken.None));
+                }
+            }
+            else if (result.Outcome == ResubmitOutcome.Known &&
+                     await eth.GetTransactionReceiptAsync(result.Transaction.Hash, ct) is { } receipt)
+            {
+                await ApplyReceiptAsync(receipt, ids, ct);
+            }
+            else
+            {
+                logger.LogWarning("Relayer: transaction {Hash} cannot be mined ({Outcome}); its operations are batched again",
+                    result.Transaction.Hash, result.Outcome);
+                await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE chain_txs SET status = 'failed' WHERE id = @txId", new { txId }, tx, cancellationToken: ct)), ct);
+                await ResetToPendingAsync(ids, ct);
+            }
+        }
     }
 
     /// <summary>Records which transaction (and batch slot) carried each operation, in the send's transaction.</summary>
@@ -164,6 +212,13 @@ public sealed partial class Relayer
             "error_code = NULL, error_detail = NULL, updated_at = @at WHERE status IN ('submitted','confirmed') AND block_hash IN @hashes",
             new { at = DateTimeOffset.UtcNow.ToString("O"), hashes }, tx, cancellationToken: ct)), ct);
         logger.LogWarning("Relayer: {Blocks} block(s) left the chain (reorg or rollback); {Count} operation(s) go back to pending", gone.Count, count);
+        if (_submitter is { } submitter)
+        {
+            // Our transactions in those blocks may be gone with them: take the account's nonce from the chain again
+            // (a reorg that keeps the height is not a chain reset to the submitter).
+            await submitter.ResubmitAsync([], ct);
+        }
+
         signal.Notify();
     }
 }

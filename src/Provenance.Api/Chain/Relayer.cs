@@ -49,6 +49,7 @@ public sealed partial class Relayer(
             try
             {
                 submitter = await account.StartAsync(BeforeSendAsync, stoppingToken);
+                _submitter = submitter;
                 break;
             }
             catch (Exception e) when (e is RpcException or NotSupportedException or InvalidOperationException)
@@ -102,53 +103,6 @@ public sealed partial class Relayer(
         }
 
         await Task.WhenAll(_receiptWaits.ToArray());
-    }
-
-    /// <summary>
-    /// After a restart: transactions that were persisted and sent but whose operations have no outcome yet are sent
-    /// again as the same bytes. Those the node knows (pooled or mined) are followed to their receipt; those whose nonce
-    /// went to another transaction can never be mined, so their operations go back to pending and are batched anew
-    /// (their signed actions are still valid: they never ran).
-    /// </summary>
-    private async Task RecoverAsync(TransactionSubmitter submitter, CancellationToken ct)
-    {
-        var stuck = (await db.ReadAsync(c => c.QueryAsync<(long Id, string Hash, byte[] Raw, long Nonce)>(new CommandDefinition(
-            "SELECT t.id, t.tx_hash, t.raw_tx, t.nonce FROM chain_txs t WHERE t.status = 'sent' AND EXISTS " +
-            "(SELECT 1 FROM operations o WHERE o.chain_tx_id = t.id AND o.status = 'submitted' AND o.block_number IS NULL) ORDER BY t.nonce",
-            cancellationToken: ct)), ct)).AsList();
-        if (stuck.Count == 0)
-        {
-            return;
-        }
-
-        logger.LogWarning("Relayer: re-sending {Count} transaction(s) persisted before the last stop", stuck.Count);
-        var results = await submitter.ResubmitAsync(stuck.Select(t => new PersistedTransaction(t.Raw, t.Hash, (ulong)t.Nonce)), ct);
-        foreach (var result in results)
-        {
-            var txId = stuck.First(t => t.Hash == result.Transaction.Hash).Id;
-            var ids = (await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(
-                "SELECT id FROM operations WHERE chain_tx_id = @txId ORDER BY batch_index", new { txId }, cancellationToken: ct)), ct)).ToArray();
-            if (result.Outcome == ResubmitOutcome.Known && result.Pending is { } pending)
-            {
-                lock (_receiptWaits)
-                {
-                    _receiptWaits.Add(Task.Run(() => AwaitReceiptAsync(submitter, pending, ids, ct), CancellationToken.None));
-                }
-            }
-            else if (result.Outcome == ResubmitOutcome.Known &&
-                     await eth.GetTransactionReceiptAsync(result.Transaction.Hash, ct) is { } receipt)
-            {
-                await ApplyReceiptAsync(receipt, ids, ct);
-            }
-            else
-            {
-                logger.LogWarning("Relayer: transaction {Hash} cannot be mined ({Outcome}); its operations are batched again",
-                    result.Transaction.Hash, result.Outcome);
-                await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE chain_txs SET status = 'failed' WHERE id = @txId", new { txId }, tx, cancellationToken: ct)), ct);
-                await ResetToPendingAsync(ids, ct);
-            }
-        }
     }
 
     private async Task<List<PendingOp>> NextBatchAsync(int max, CancellationToken ct) =>

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Provenance.Api.Tests.Support;
+using Provenance.Testing;
+
+namespace Provenance.Api.Tests.Durability;
+
+[Collection(ChainCollection.Name)]
+public sealed class ChainDrillTests(ChainFixture chain)
+{
+    [Fact]
+    public async Task Anvil_KilledDuringBurstAndRestartedFromState_EveryAcknowledgedWriteOnChainOnce()
+    {
+        _ = chain; // the collection fixture compiled the contracts
+        var dir = Directory.CreateTempSubdirectory("provenance-chaindrill-").FullName;
+        var state = Path.Combine(dir, "state.json");
+        var anvil = await DevChainProcess.StartAnvilAsync(state, stateIntervalSeconds: 1);
+        try
+        {
+            var deployment = await anvil.DeployRegistryAsync(Path.Combine(dir, "deployment.json"));
+            using var factory = new GatewayFactory(anvil.RpcUrl, deployment);
+            var api = new ApiDriver(factory);
+            var artisan = await api.ArtisanAsync("Chain Drill");
+            await Task.Delay(2500); // the role grant is in the saved state
+
+            var acknowledged = new ConcurrentBag<string>();
+            using var stop = new CancellationTokenSource();
+            var burst = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    try
+                    {
+                        var (status, body) = await ApiDriver.PostAsync(artisan.Client, "/api/pieces", new
+                        {
+                            craft = "pashmina-kani", title = $"Chain drill {c}-{i}",
+                            makers = new[] { new { actorId = artisan.Id, part = "weaver" } }, materials = new[] { "pashmina" },
+                        });
+                        if (status == HttpStatusCode.Accepted)
+                        {
+                            acknowledged.Add(body.GetProperty("operationId").GetString()!);
+                        }
+                        else
+                        {
+                            await Task.Delay(100); // 503 while the chain is down: not acknowledged
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(100);
+                    }
+                }
+            })).ToArray();
+
+            await Task.Delay(1500);
+            anvil.Kill(); // kill -9: blocks since the last state save are lost
+            await Task.Delay(500);
+            anvil = await DevChainProcess.StartAnvilAsync(state, stateIntervalSeconds: 1, port: anvil.Port);
+            await Task.Delay(1000);
+            await stop.CancelAsync();
+            await Task.WhenAll(burst);
+
+            acknowledged.Should().NotBeEmpty();
+            var deadline = DateTime.UtcNow.AddSeconds(120); // the bound
+            foreach (var id in acknowledged)
+            {
+                var op = await api.WaitForOperationAsync(id);
+                while (op.GetProperty("status").GetString() != "confirmed" && DateTime.UtcNow < deadline)
+                {
+                    op = await api.WaitForOperationAsync(id);
+                }
+
+                op.GetProperty("status").GetString().Should().Be("confirmed", op.ToString());
+            }
+
+            var contract = JsonDocument.Parse(await File.ReadAllTextAsync(deployment)).RootElement.GetProperty("address").GetString()!;
+            var logs = await anvil.RpcAsync("eth_getLogs", [new { fromBlock = "0x0", toBlock = "latest", address = contract }]);
+            var perPiece = logs.EnumerateArray().Where(l => l.GetProperty("topics").GetArrayLength() > 1)
+                .GroupBy(l => l.GetProperty("topics")[1].GetString()!).ToDictionary(g => g.Key, g => g.Count());
+            await using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath};Pooling=False");
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'";
+            var pieces = new List<string>();
+            await using (var r = await cmd.ExecuteReaderAsync())
+            {
+                while (await r.ReadAsync())
+                {
+                    pieces.Add(r.GetString(0));
+                }
+            }
+
+            pieces.Should().HaveCount(acknowledged.Count);
+            pieces.Should().AllSatisfy(p => perPiece.GetValueOrDefault(p).Should().Be(1, $"piece {p} is on chain exactly once"));
+        }
+        finally
+        {
+            await anvil.DisposeAsync();
+        }
+    }
+}
