@@ -103,7 +103,7 @@ public sealed partial class Relayer
         var result = new Dictionary<int, Replay>();
         foreach (var (index, failed) in outcomes)
         {
-            if (failed is not { NonceConsumed: false, Reason.Name: "InvalidNonce" } || index >= operationIds.Length)
+            if (failed is not { NonceConsumed: false } || !failed.Reason.Name.EndsWith("InvalidNonce", StringComparison.Ordinal) || index >= operationIds.Length)
             {
                 continue;
             }
