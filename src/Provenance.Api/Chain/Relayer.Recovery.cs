@@ -47,12 +47,21 @@ public sealed partial class Relayer
         }
 
         logger.LogWarning("Relayer: re-sending {Count} transaction(s) persisted before the last stop", stuck.Count);
+
+        // Read each transaction's operations first: a resubmission the node refuses for its fees is re-signed higher,
+        // and the BeforeSend hook then moves its operations to the new transaction's row.
+        var operations = new Dictionary<long, string[]>();
+        foreach (var t in stuck)
+        {
+            operations[t.Id] = (await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(
+                "SELECT id FROM operations WHERE chain_tx_id = @txId ORDER BY batch_index", new { txId = t.Id }, cancellationToken: ct)), ct)).ToArray();
+        }
+
         var results = await submitter.ResubmitAsync(stuck.Select(t => new PersistedTransaction(t.Raw, t.Hash, (ulong)t.Nonce)), ct);
         foreach (var result in results)
         {
             var txId = stuck.First(t => t.Hash == result.Transaction.Hash).Id;
-            var ids = (await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(
-                "SELECT id FROM operations WHERE chain_tx_id = @txId ORDER BY batch_index", new { txId }, cancellationToken: ct)), ct)).ToArray();
+            var ids = operations[txId];
             if (result.Outcome == ResubmitOutcome.Known && result.Pending is { } pending)
             {
                 lock (_receiptWaits)
