@@ -240,6 +240,7 @@ public sealed class JsonRpcClientTests(HardhatFixture node)
         (await rpc.SendAsync(new JsonRpcRequest("eth_chainId"), CancellationToken.None)).GetString().Should().Be("0x7a69");
 
         anvil.Kill();
+        await Ports.WaitUntilClosedAsync(anvil.Port); // until then a dying node may still accept and reset
         var act = () => rpc.SendAsync(new JsonRpcRequest("eth_chainId"), CancellationToken.None);
 
         var error = (await act.Should().ThrowAsync<RpcTransportException>()).Which;

@@ -130,6 +130,34 @@ internal static class Ports
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// Waits until nothing accepts connections on <paramref name="port"/> any more: a killed node's process tree
+    /// (the npm wrapper and the binary) can keep its listening socket for a moment after the wrapper exited.
+    /// </summary>
+    public static async Task WaitUntilClosedAsync(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, port);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"port {port} still accepts connections");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }
 
 /// <summary>A handler that fails every request with the given exception, as the socket layer would.</summary>

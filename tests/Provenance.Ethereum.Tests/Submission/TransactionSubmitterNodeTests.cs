@@ -183,23 +183,24 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
         await node.RpcAsync("evm_mine");
         var receipt = await wait;
 
+        // The refused bump, the bump built on it (a slow machine may add a later round before evm_mine).
         var bumps = hooked.ToList();
-        bumps.Should().HaveCount(2);
+        bumps.Should().HaveCountGreaterThanOrEqualTo(2);
         bumps[0].Replaces.Should().Be(sent.Hash);
         bumps[1].Replaces.Should().Be(bumps[0].Hash);
-        var (original, refused, mined) = (Decode(sent.Current.ToArray()), Decode(bumps[0].Raw), Decode(bumps[1].Raw));
-        mined.Should().BeEquivalentTo(original, o => o.Excluding(t => t.MaxFeePerGas).Excluding(t => t.MaxPriorityFeePerGas));
-        foreach (var (before, after) in new[] { (original, refused), (refused, mined) })
+        var (original, refused, accepted) = (Decode(sent.Current.ToArray()), Decode(bumps[0].Raw), Decode(bumps[1].Raw));
+        accepted.Should().BeEquivalentTo(original, o => o.Excluding(t => t.MaxFeePerGas).Excluding(t => t.MaxPriorityFeePerGas));
+        foreach (var (before, after) in new[] { (original, refused), (refused, accepted) })
         {
             (after.MaxFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxFeePerGas * 110);
             (after.MaxPriorityFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxPriorityFeePerGas * 110);
         }
 
-        receipt.TransactionHash.Should().Be(bumps[1].Hash);
+        receipt.TransactionHash.Should().Be(pending.Hash).And.BeOneOf(bumps.Skip(1).Select(b => b.Hash));
         receipt.Succeeded.Should().BeTrue();
         receipt.From.Should().Be(Dev1);
         (await Eth(node.RpcUrl).GetTransactionByHashAsync(bumps[0].Hash, CancellationToken.None)).Should().BeNull("it never reached the node");
-        proxy.Sends.Should().Be(3);
+        proxy.Sends.Should().Be(1 + bumps.Count);
     }
 
     private static Eip1559Transaction Decode(byte[] raw) => (Eip1559Transaction)TransactionDecoder.Decode(raw).Transaction;
