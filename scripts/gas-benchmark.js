@@ -14,45 +14,13 @@ const path = require("node:path");
 const hre = require("hardhat");
 const { ethers } = hre;
 
+const { Kind, Action, pieceId, record, wallet, domainOf, signAction, signHandoffConsent } = require("../tests/contracts/helpers");
+
 const NEW_SLOT = 22_100;
 const CHANGED_SLOT = 5_000;
 const WARM_SLOT = 100;
 
-const Kind = { Processing: 1, Certification: 2 };
-const Action = { Register: 0, AppendEvent: 1, Handoff: 2, Claim: 6 };
 const DEADLINE = 4_102_444_800n; // 2100-01-01: a realistic deadline (not 2^256-1, which is 32 non-zero calldata bytes)
-
-const TYPES = {
-  Register: [
-    { name: "id", type: "bytes32" },
-    { name: "recordHash", type: "bytes32" },
-    { name: "makers", type: "address[]" },
-    { name: "claimSigner", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  AppendEvent: [
-    { name: "id", type: "bytes32" },
-    { name: "kind", type: "uint8" },
-    { name: "recordHash", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Handoff: [
-    { name: "id", type: "bytes32" },
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "recordHash", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Claim: [
-    { name: "id", type: "bytes32" },
-    { name: "owner", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
 
 const calldataGas = (data) => {
   const bytes = ethers.getBytes(data);
@@ -61,8 +29,8 @@ const calldataGas = (data) => {
   return gas;
 };
 
-const rec = (label) => ethers.id(`record:${label}`);
-const pid = (label) => ethers.id(`piece:${label}`);
+const rec = record;
+const pid = (label) => pieceId(`piece:${label}`);
 
 async function main() {
   const signers = await ethers.getSigners();
@@ -83,12 +51,8 @@ async function main() {
   const wCertifier = keyOf(5);
   if (wArtisan.address !== artisan.address) throw new Error("wallet derivation does not match the node's accounts");
 
-  const domain = {
-    name: "ProvenanceRegistry",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await registry.getAddress(),
-  };
+  const domain = await domainOf(registry);
+  // Nonces are counted here, so a whole batch can be signed before any of it is sent.
   const nonces = new Map();
   const nextNonce = async (addr) => {
     if (!nonces.has(addr)) nonces.set(addr, await registry.nonces(addr));
@@ -97,45 +61,19 @@ async function main() {
     return n;
   };
   const resetNonces = () => nonces.clear();
-  const sign = (wallet, type, message) => wallet.signTypedData(domain, { [type]: TYPES[type] }, message);
-  const emptyAuth = { nonce: 0n, deadline: 0n, signature: "0x" };
 
+  /** A signed action (the test helpers' signAction) with this run's nonces; a Handoff also gets the receiver's consent. */
   async function signed(wallet, fields, receiverWallet) {
     const nonce = await nextNonce(wallet.address);
-    const a = {
-      action: fields.action,
-      signer: wallet.address,
-      id: fields.id,
-      kind: fields.kind ?? 0,
-      recordHash: fields.recordHash ?? ethers.ZeroHash,
-      account: fields.account ?? ethers.ZeroAddress,
-      makers: fields.makers ?? [],
-      auth: null,
-      receiverAuth: emptyAuth,
-    };
-    let type;
-    let message;
-    if (a.action === Action.Register) {
-      type = "Register";
-      message = { id: a.id, recordHash: a.recordHash, makers: a.makers, claimSigner: a.account, nonce, deadline: DEADLINE };
-    } else if (a.action === Action.AppendEvent) {
-      type = "AppendEvent";
-      message = { id: a.id, kind: a.kind, recordHash: a.recordHash, nonce, deadline: DEADLINE };
-    } else if (a.action === Action.Handoff) {
-      type = "Handoff";
-      message = { id: a.id, from: a.signer, to: a.account, recordHash: a.recordHash, nonce, deadline: DEADLINE };
-      const rNonce = await nextNonce(receiverWallet.address);
-      a.receiverAuth = {
-        nonce: rNonce,
-        deadline: DEADLINE,
-        signature: await sign(receiverWallet, "Handoff", { ...message, nonce: rNonce }),
-      };
-    } else {
-      type = "Claim";
-      message = { id: a.id, owner: a.account, nonce, deadline: DEADLINE };
-    }
-    a.auth = { nonce, deadline: DEADLINE, signature: await sign(wallet, type, message) };
-    return a;
+    const receiverNonce = receiverWallet ? await nextNonce(receiverWallet.address) : undefined;
+    return signAction(registry, wallet, fields, {
+      domain,
+      nonce,
+      deadline: DEADLINE,
+      receiver: receiverWallet,
+      receiverNonce,
+      receiverDeadline: DEADLINE,
+    });
   }
 
   let pieceCounter = 0;
@@ -144,7 +82,7 @@ async function main() {
     const ids = [];
     for (let i = 0; i < n; i++) {
       const id = pid(pieceCounter++);
-      const key = ethers.Wallet.createRandom();
+      const key = wallet(`claim:${id}`);
       claimKeys.set(id, key);
       await registry.connect(artisan).register(id, rec(id), [artisan.address], key.address);
       ids.push(id);
@@ -152,9 +90,8 @@ async function main() {
     return ids;
   }
   async function handOff(id, fromSigner, toWallet) {
-    const nonce = await registry.nonces(toWallet.address);
-    const message = { id, from: fromSigner.address, to: toWallet.address, recordHash: rec("h"), nonce, deadline: DEADLINE };
-    const auth = { nonce, deadline: DEADLINE, signature: await sign(toWallet, "Handoff", message) };
+    const consent = { id, from: fromSigner.address, to: toWallet.address, recordHash: rec("h") };
+    const auth = await signHandoffConsent(registry, toWallet, consent, { domain, deadline: DEADLINE });
     return registry.connect(fromSigner).handoff(id, toWallet.address, rec("h"), auth);
   }
   const measure = async (txPromise) => {
@@ -188,9 +125,9 @@ async function main() {
   // --- register ---------------------------------------------------------------------------------------------
   const regFields = (i) => {
     const id = pid(`reg-${i}`);
-    return { action: Action.Register, id, recordHash: rec(id), makers: [artisan.address], account: ethers.Wallet.createRandom().address };
+    return { action: Action.Register, id, recordHash: rec(id), makers: [artisan.address], account: wallet(`claim:${id}`).address };
   };
-  let r = await measure(registry.connect(artisan).register(pid("reg-direct"), rec("r"), [artisan.address], ethers.Wallet.createRandom().address));
+  let r = await measure(registry.connect(artisan).register(pid("reg-direct"), rec("r"), [artisan.address], wallet("claim:reg-direct").address));
   row("register (1 maker)", "direct", 1, r, { fresh: 3, changed: 0 });
   r = await measure(registry.connect(relayer).execute(await signed(wArtisan, regFields("single"))));
   row("register (1 maker)", "relayed", 1, r, { fresh: 3, changed: 1 });
