@@ -5,13 +5,16 @@ const { loadFixture, time } = require("@nomicfoundation/hardhat-toolbox/network-
 const {
   Status,
   Kind,
+  Action,
   ROLE,
+  TYPES,
   PIECE,
   PIECE_CODE,
   record,
   sortAddresses,
   makersHash,
   fold,
+  signAction,
   signHandoffConsent,
   deployRegistryFixture,
   registeredFixture,
@@ -394,7 +397,7 @@ describe("ProvenanceRegistry", function () {
           chainId: 31337,
           verifyingContract: await registry.getAddress(),
         },
-        { Handoff: require("./helpers").TYPES.Handoff },
+        { Handoff: TYPES.Handoff },
         { id, from: artisan.address, to: handler.address, recordHash: record("h"), nonce: 0, deadline: auth.deadline },
         auth.signature,
       );
@@ -416,57 +419,52 @@ describe("ProvenanceRegistry", function () {
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature");
     });
 
-    it("test_handoff_unknownPiece_reverts", async function () {
-      const { registry, artisan, handler } = await loadFixture(deployRegistryFixture);
-      const auth = await signHandoffConsent(registry, handler, {
-        id: PIECE,
-        from: artisan.address,
-        to: handler.address,
-        recordHash: record("h"),
+    // Refused handoffs with a valid receiver consent: each rule's error and arguments.
+    const refused = [
+      {
+        name: "test_handoff_unknownPiece_reverts",
+        fixture: deployRegistryFixture,
+        from: "artisan",
+        to: "handler",
+        error: "ProvenanceRegistryUnknownPiece",
+        args: () => [PIECE],
+      },
+      {
+        name: "test_handoff_byNonCustodian_reverts",
+        fixture: registeredFixture,
+        from: "handler",
+        to: "handler2",
+        error: "ProvenanceRegistryNotCustodian",
+        args: (f) => [f.id, f.handler.address, f.artisan.address],
+      },
+      {
+        name: "test_handoff_toSelf_reverts",
+        fixture: handedOffFixture,
+        from: "handler",
+        to: "handler",
+        error: "ProvenanceRegistryInvalidReceiver",
+        args: (f) => [f.id, f.handler.address],
+      },
+      {
+        name: "test_handoff_receiverNotHandler_reverts",
+        fixture: registeredFixture,
+        from: "artisan",
+        to: "artisan2",
+        error: "ProvenanceRegistryMissingRole",
+        args: (f) => [f.artisan2.address, ROLE.HANDLER],
+      },
+    ];
+    for (const c of refused) {
+      it(c.name, async function () {
+        const f = await loadFixture(c.fixture);
+        const { registry } = f;
+        const [from, to, id] = [f[c.from], f[c.to], f.id ?? PIECE];
+        const auth = await signHandoffConsent(registry, to, { id, from: from.address, to: to.address, recordHash: record("h") });
+        await expect(registry.connect(from).handoff(id, to.address, record("h"), auth))
+          .to.be.revertedWithCustomError(registry, c.error)
+          .withArgs(...c.args(f));
       });
-      await expect(registry.connect(artisan).handoff(PIECE, handler.address, record("h"), auth))
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryUnknownPiece")
-        .withArgs(PIECE);
-    });
-
-    it("test_handoff_byNonCustodian_reverts", async function () {
-      const { registry, artisan, handler, handler2, id } = await loadFixture(registeredFixture);
-      const auth = await signHandoffConsent(registry, handler2, {
-        id,
-        from: handler.address,
-        to: handler2.address,
-        recordHash: record("h"),
-      });
-      await expect(registry.connect(handler).handoff(id, handler2.address, record("h"), auth))
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCustodian")
-        .withArgs(id, handler.address, artisan.address);
-    });
-
-    it("test_handoff_toSelf_reverts", async function () {
-      const { registry, handler, id } = await loadFixture(handedOffFixture);
-      const auth = await signHandoffConsent(registry, handler, {
-        id,
-        from: handler.address,
-        to: handler.address,
-        recordHash: record("h"),
-      });
-      await expect(registry.connect(handler).handoff(id, handler.address, record("h"), auth))
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidReceiver")
-        .withArgs(id, handler.address);
-    });
-
-    it("test_handoff_receiverNotHandler_reverts", async function () {
-      const { registry, artisan, artisan2, id } = await loadFixture(registeredFixture);
-      const auth = await signHandoffConsent(registry, artisan2, {
-        id,
-        from: artisan.address,
-        to: artisan2.address,
-        recordHash: record("h"),
-      });
-      await expect(registry.connect(artisan).handoff(id, artisan2.address, record("h"), auth))
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryMissingRole")
-        .withArgs(artisan2.address, ROLE.HANDLER);
-    });
+    }
 
     it("test_handoff_flaggedOrRevoked_reverts", async function () {
       const { registry, handler, handler2, certifier, id } = await loadFixture(handedOffFixture);
@@ -485,7 +483,6 @@ describe("ProvenanceRegistry", function () {
     it("test_handoff_afterSaleAndClaim_succeeds", async function () {
       const { registry, handler, handler2, claimKey, consumer, id } = await loadFixture(handedOffFixture);
       await registry.connect(handler).appendEvent(id, Kind.Sale, record("sale"));
-      const { signAction, Action } = require("./helpers");
       await registry.execute(await signAction(registry, claimKey, { action: Action.Claim, id, account: consumer.address }));
       const auth = await signHandoffConsent(registry, handler2, {
         id,
@@ -687,7 +684,6 @@ describe("ProvenanceRegistry", function () {
 
     it("test_typeHashes_matchDocumentedTypeStrings", async function () {
       const { registry } = await loadFixture(deployRegistryFixture);
-      const { TYPES } = require("./helpers");
       const cases = {
         REGISTER_TYPEHASH: "Register",
         APPEND_EVENT_TYPEHASH: "AppendEvent",
