@@ -36,19 +36,5 @@ SECTION="$OUT/section.md"
   sed -e 's/^```$//' "$REPORT"
 } > "$SECTION"
 
-DOC="$ROOT/docs/benchmarks.md"
-mkdir -p "$(dirname "$DOC")"
-[ -f "$DOC" ] || printf '# Benchmarks\n' > "$DOC"
-python3 - "$DOC" "$SECTION" <<'PY'
-import re, sys
-doc_path, section_path = sys.argv[1], sys.argv[2]
-doc = open(doc_path, encoding="utf-8").read()
-section = open(section_path, encoding="utf-8").read().strip() + "\n"
-pattern = re.compile(r"^## Ethereum layer\n.*?(?=^## |\Z)", re.S | re.M)
-if pattern.search(doc):
-    doc = pattern.sub(lambda _: section + "\n", doc, count=1)
-else:
-    doc = doc.rstrip() + "\n\n" + section
-open(doc_path, "w", encoding="utf-8").write(doc.rstrip() + "\n")
-PY
+write_doc_section "Ethereum layer" "$SECTION"
 log "wrote the '## Ethereum layer' section of docs/benchmarks.md"

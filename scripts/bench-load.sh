@@ -13,6 +13,7 @@ QUICK=0
 if [ "${1:-}" = "--quick" ] || [ "${PROVENANCE_PROFILE:-}" = "small" ]; then LEVELS=1,16; PER_CLIENT=3; QUICK=1; fi
 
 cd "$ROOT"
+ensure_apt curl python3 ca-certificates
 ensure_npm
 ensure_contracts
 log "build (Release)"
@@ -30,20 +31,13 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$WORK/data"
 
-PORT_RPC="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+PORT_RPC="$(free_port)"
 RPC="http://127.0.0.1:$PORT_RPC"
-ANVIL="$(ls "$ROOT"/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n 1 || true)"
-[ -n "$ANVIL" ] || ANVIL="$ROOT/node_modules/.bin/anvil"
 log "start Anvil on $RPC"
-"$ANVIL" --host 127.0.0.1 --port "$PORT_RPC" --chain-id 31337 >"$WORK/anvil.log" 2>&1 &
-CHAIN_PID=$!
-for _ in $(seq 1 150); do
-  curl -s -m 2 -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$RPC" | grep -q result && break
-  sleep 0.2
-done
+start_anvil "$PORT_RPC" "$WORK/anvil.log"
 
 log "deploy the registry"
-PROVENANCE_RPC_URL="$RPC" PROVENANCE_DEPLOYMENT="$WORK/deployment.json" npx --no-install hardhat run scripts/deploy.js --network localhost >/dev/null
+deploy_registry "$RPC" "$WORK/deployment.json" >/dev/null
 
 log "start the gateway (Release)"
 env ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS=http://127.0.0.1:0 \
@@ -97,13 +91,7 @@ its receipt. Events are notes on the client's own pieces.
 $TABLE
 MD
 )"
-  python3 - "$ROOT/docs/benchmarks.md" "$SECTION" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2].rstrip() + "\n"
-text = open(path).read()
-pattern = re.compile(r"^## Gateway throughput\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(lambda m: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+  printf '%s\n' "$SECTION" > "$WORK/section.md"
+  write_doc_section "Gateway throughput" "$WORK/section.md"
   log "wrote the Gateway throughput section of docs/benchmarks.md"
 fi

@@ -38,3 +38,57 @@ ensure_contracts() {
   cd "$ROOT"
   npx --no-install hardhat compile --quiet
 }
+
+# free_port : prints a TCP port nobody listens on right now (127.0.0.1).
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# rpc_answers URL : true when a JSON-RPC node answers eth_chainId at URL.
+rpc_answers() {
+  curl -s -m 2 -H 'Content-Type: application/json' \
+    --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$1" 2>/dev/null | grep -q '"result"'
+}
+
+# start_anvil PORT LOG [anvil args...] : starts Anvil (chain id 31337) on 127.0.0.1:PORT in the background, sets
+# CHAIN_PID (the caller stops it) and waits until it answers; fails with the log's path if it does not.
+start_anvil() {
+  local port="$1" logfile="$2"
+  shift 2
+  # The platform binary shipped inside the npm package; the bin shim only forwards to it.
+  local anvil
+  anvil="$(ls "$ROOT"/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n 1 || true)"
+  [ -n "$anvil" ] || anvil="$ROOT/node_modules/.bin/anvil"
+  "$anvil" --host 127.0.0.1 --port "$port" --chain-id 31337 "$@" >"$logfile" 2>&1 &
+  CHAIN_PID=$!
+  local _
+  for _ in $(seq 1 150); do
+    rpc_answers "http://127.0.0.1:$port" && return 0
+    kill -0 "$CHAIN_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "Anvil did not start on port $port; see $logfile" >&2
+  return 1
+}
+
+# deploy_registry RPC_URL DEPLOYMENT_FILE : deploys the registry there unless the file already points at it
+# (scripts/deploy.js is idempotent).
+deploy_registry() {
+  (cd "$ROOT" && PROVENANCE_RPC_URL="$1" PROVENANCE_DEPLOYMENT="$2" \
+    npx --no-install hardhat run scripts/deploy.js --network localhost)
+}
+
+# write_doc_section HEADING FILE : replaces the "## HEADING" section of docs/benchmarks.md (up to the next "## "
+# heading) with FILE's text, or appends it; other sections stay as they are.
+write_doc_section() {
+  node - "$ROOT/docs/benchmarks.md" "$1" "$2" <<'JS'
+const fs = require("node:fs");
+const [doc, heading, sectionFile] = process.argv.slice(2);
+const section = fs.readFileSync(sectionFile, "utf8").trim() + "\n";
+let text = fs.existsSync(doc) ? fs.readFileSync(doc, "utf8") : "# Benchmarks\n";
+const escaped = heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const pattern = new RegExp(`^## ${escaped}\\n[\\s\\S]*?(?=^## |(?![\\s\\S]))`, "m");
+text = pattern.test(text) ? text.replace(pattern, () => section + "\n") : text.trimEnd() + "\n\n" + section;
+fs.writeFileSync(doc, text.trimEnd() + "\n");
+JS
+}

@@ -36,29 +36,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-chain_answers() {
-  curl -s -m 2 -H 'Content-Type: application/json' \
-    --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$RPC_URL" 2>/dev/null | grep -q '"result"'
-}
-
-if chain_answers; then
+if rpc_answers "$RPC_URL"; then
   log "reusing the chain at $RPC_URL"
 else
-  # The platform binary shipped inside the npm package; the bin shim only forwards to it.
-  ANVIL="$(ls "$ROOT"/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n 1 || true)"
-  [ -n "$ANVIL" ] || ANVIL="$ROOT/node_modules/.bin/anvil"
   PORT_RPC="$(printf '%s' "$RPC_URL" | sed -E 's#.*:([0-9]+)/?$#\1#')"
   log "starting Anvil on port $PORT_RPC (state: $DATA/chain/state.json)"
-  "$ANVIL" --host 127.0.0.1 --port "$PORT_RPC" --chain-id 31337 \
-    --state "$DATA/chain/state.json" --state-interval 1 >"$DATA/chain/anvil.log" 2>&1 &
-  CHAIN_PID=$!
-  for _ in $(seq 1 150); do chain_answers && break; sleep 0.2; done
-  chain_answers || { echo "Anvil did not start; see $DATA/chain/anvil.log" >&2; exit 1; }
+  start_anvil "$PORT_RPC" "$DATA/chain/anvil.log" --state "$DATA/chain/state.json" --state-interval 1
 fi
 
 export PROVENANCE_DEPLOYMENT="${PROVENANCE_DEPLOYMENT:-$DATA/deployment.json}"
 log "deploying the registry (only if $PROVENANCE_DEPLOYMENT does not point at it already)"
-PROVENANCE_RPC_URL="$RPC_URL" npx --no-install hardhat run scripts/deploy.js --network localhost
+deploy_registry "$RPC_URL" "$PROVENANCE_DEPLOYMENT"
 
 # Dev master key: generated once into the data folder, readable by this user only. In production give
 # PROVENANCE_MASTER_KEY (base64 of 32 bytes) from a secret store instead.
