@@ -74,6 +74,21 @@ for (path, kind, clients), r in sorted(by.items()):
     if path == 'gateway' and ('direct', kind, clients) in by:
         d = by[('direct', kind, clients)]
         print(f"- {kind}s at concurrency {clients}: confirmed/s gateway/direct = {r['confirmedPerSec'] / d['confirmedPerSec']:.1f}x")
+# Issue 5's targets, judged on this run's rows.
+verdict = lambda ok: "met" if ok else "missed"
+targets = []
+g, d = by.get(('gateway', 'registration', 64)), by.get(('direct', 'registration', 64))
+if g and d:
+    x = g['confirmedPerSec'] / d['confirmedPerSec']
+    targets.append(f"confirmed registrations/s at concurrency 64 are {x:.1f}× the direct baseline (target ≥ 5×: {verdict(x >= 5)})")
+acks = [(k, r['ackP99']) for (p, k, c), r in sorted(by.items()) if p == 'gateway' and c == 16]
+if acks:
+    worst = max(v for _, v in acks)
+    listed = ", ".join(f"{k}s {v:.1f} ms" for k, v in acks)
+    targets.append(f"p99 acknowledgement at concurrency 16 is {listed} (target ≤ 50 ms: {verdict(worst <= 50)})")
+if targets:
+    print()
+    print("Against issue 5's targets in this run: " + "; ".join(targets) + ".")
 PY
 )"
 echo "$TABLE"
@@ -86,7 +101,9 @@ Command: \`scripts/bench-load.sh\` ($(date -u +%Y-%m-%d), $(nproc) cores, load a
 Anvil automine, one gateway, one relayer key, $PER_CLIENT calls per client). "gateway" = HTTP write → 202 (acknowledged:
 durable in SQLite) → group-committed \`executeBatch\` → operation \`confirmed\`; "direct" = the same call signed by the
 caller's own key and sent as its own transaction (ethers v6), acknowledged when the node accepts it, confirmed with
-its receipt. Events are notes on the client's own pieces.
+its receipt. Events are notes on the client's own pieces. With a load average above the core count other work
+shared the cores, so absolute figures are pessimistic: compare the ratios, and re-run on an idle machine before
+drawing conclusions.
 
 $TABLE
 MD
