@@ -19,10 +19,13 @@ bash scripts/contract-coverage.sh
 log ".NET: build and test"
 dotnet build Provenance.sln -c Release -warnaserror --nologo -v q
 status=0
+# Per checkout (test-output/ is ignored): several clones on one machine must not share one log file.
+TEST_LOG="$ROOT/test-output/dotnet-test.log"
+mkdir -p "$(dirname "$TEST_LOG")"
 dotnet test Provenance.sln -c Release --no-build --nologo --logger "console;verbosity=normal" \
-  > /tmp/provenance-dotnet-test.log 2>&1 || status=$?
+  > "$TEST_LOG" 2>&1 || status=$?
 # Show everything except the long list of passing tests, then each project's totals.
-grep -Ev '^\s+Passed |^\s*$|^(Total tests|\s+(Passed|Failed|Skipped):|\s*Total time)' /tmp/provenance-dotnet-test.log | tail -n 400 || true
-grep -E '^(Total tests|\s+(Passed|Failed|Skipped):|Test Run|\s*Total time)' /tmp/provenance-dotnet-test.log || true
+grep -Ev '^\s+Passed |^\s*$|^(Total tests|\s+(Passed|Failed|Skipped):|\s*Total time)' "$TEST_LOG" | tail -n 400 || true
+grep -E '^(Total tests|\s+(Passed|Failed|Skipped):|Test Run|\s*Total time)' "$TEST_LOG" || true
 if [ "$status" -ne 0 ]; then log "dotnet test failed (exit $status)"; exit "$status"; fi
 log "all tests passed"
