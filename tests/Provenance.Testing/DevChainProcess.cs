@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -53,9 +51,8 @@ public sealed class DevChainProcess : IAsyncDisposable
     /// <summary>Starts a Hardhat node (chain id 31337, automine) from the repository's node_modules.</summary>
     public static Task<DevChainProcess> StartHardhatAsync(CancellationToken ct = default)
     {
-        var port = FreePort();
-        var cli = Path.Combine(RepoPaths.Root, "node_modules", "hardhat", "internal", "cli", "cli.js");
-        return StartAsync("hardhat", "node", $"\"{cli}\" node --hostname 127.0.0.1 --port {port}", port, ct);
+        var port = LoopbackPorts.Free();
+        return StartAsync("hardhat", "node", $"\"{RepoPaths.HardhatCli}\" node --hostname 127.0.0.1 --port {port}", port, ct);
     }
 
     /// <summary>
@@ -66,7 +63,7 @@ public sealed class DevChainProcess : IAsyncDisposable
         string? stateFile = null, int stateIntervalSeconds = 1, int? port = null, string? extraArgs = null,
         CancellationToken ct = default)
     {
-        var p = port ?? FreePort();
+        var p = port ?? LoopbackPorts.Free();
         var anvil = Path.Combine(RepoPaths.Root, "node_modules", ".bin", "anvil");
         var args = new StringBuilder($"--host 127.0.0.1 --port {p} --silent");
         if (stateFile is not null)
@@ -88,8 +85,7 @@ public sealed class DevChainProcess : IAsyncDisposable
     /// </summary>
     public async Task<string> DeployRegistryAsync(string deploymentFile, CancellationToken ct = default)
     {
-        var cli = Path.Combine(RepoPaths.Root, "node_modules", "hardhat", "internal", "cli", "cli.js");
-        var psi = new ProcessStartInfo("node", $"\"{cli}\" run scripts/deploy.js --network localhost")
+        var psi = new ProcessStartInfo("node", $"\"{RepoPaths.HardhatCli}\" run scripts/deploy.js --network localhost")
         {
             WorkingDirectory = RepoPaths.Root,
             RedirectStandardOutput = true,
@@ -185,13 +181,6 @@ public sealed class DevChainProcess : IAsyncDisposable
 
         await chain.DisposeAsync();
         throw new TimeoutException($"{kind} did not answer on port {port} within 60 s:\n{chain.Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

@@ -10,6 +10,9 @@ public static class RepoPaths
     /// <summary>The folder holding Provenance.sln.</summary>
     public static string Root => LazyRoot.Value;
 
+    /// <summary>Hardhat's command-line entry point in the repository's node_modules (run with <c>node</c>).</summary>
+    public static string HardhatCli => Path.Combine(Root, "node_modules", "hardhat", "internal", "cli", "cli.js");
+
     /// <summary>
     /// The shared vectors folder: <c>PROVENANCE_VECTORS</c> if set, otherwise <c>../shared/vectors</c> beside the
     /// repository; <c>null</c> when neither exists (someone else's clone).

@@ -244,9 +244,12 @@ public sealed partial class TransactionSubmitter
         // The nonce is used, yet no receipt of ours: ours may have been mined just now (a node can count the nonce
         // before it serves the receipt). Conclude "replaced" only when the node does not know any of our hashes
         // and that lasts a grace period.
-        foreach (var hash in hashes)
+        var lookups = new JsonRpcBatch();
+        var known = hashes.Select(h => lookups.Add(EthCalls.GetTransactionByHash(h))).ToList();
+        await _eth.Rpc.SendBatchAsync(lookups, ct).ConfigureAwait(false);
+        foreach (var transaction in known)
         {
-            if (await _eth.GetTransactionByHashAsync(hash, ct).ConfigureAwait(false) is not null)
+            if (await transaction.ConfigureAwait(false) is not null)
             {
                 pending.NonceUsedSince = null;
                 return null;

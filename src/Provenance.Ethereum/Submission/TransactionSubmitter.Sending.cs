@@ -138,13 +138,19 @@ public sealed partial class TransactionSubmitter
         return outcome;
     }
 
-    /// <summary>True/false when the node answers whether it knows <paramref name="hash"/> (pooled or mined); null when it cannot be asked.</summary>
+    /// <summary>
+    /// True/false when the node answers whether it knows <paramref name="hash"/> (pooled or mined; both asked in one
+    /// batch); null when it cannot be asked.
+    /// </summary>
     private async Task<bool?> IsKnownAsync(string hash, CancellationToken ct)
     {
+        var batch = new JsonRpcBatch();
+        var transaction = batch.Add(EthCalls.GetTransactionByHash(hash));
+        var receipt = batch.Add(EthCalls.GetTransactionReceipt(hash));
         try
         {
-            return await _eth.GetTransactionByHashAsync(hash, ct).ConfigureAwait(false) is not null
-                || await _eth.GetTransactionReceiptAsync(hash, ct).ConfigureAwait(false) is not null;
+            await _eth.Rpc.SendBatchAsync(batch, ct).ConfigureAwait(false);
+            return await transaction.ConfigureAwait(false) is not null || await receipt.ConfigureAwait(false) is not null;
         }
         catch (RpcTransportException)
         {

@@ -453,8 +453,7 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
         var tx = signed.Transaction;
         ulong? chainId = tx switch
         {
-            Eip1559Transaction t => t.ChainId,
-            Eip2930Transaction t => t.ChainId,
+            TypedTransaction t => t.ChainId,
             LegacyTransaction t => t.ChainId,
             _ => null,
         };

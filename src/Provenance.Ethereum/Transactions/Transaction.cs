@@ -22,7 +22,7 @@ public sealed record AccessListEntry(Address Address, IReadOnlyList<byte[]> Stor
 
 /// <summary>
 /// The fields every transaction has. Concrete kinds are <see cref="LegacyTransaction"/>,
-/// <see cref="Eip2930Transaction"/> and <see cref="Eip1559Transaction"/>; build one with an object initialiser (or
+/// <see cref="Eip2930Transaction"/> and <see cref="Eip1559Transaction"/> (the typed ones share <see cref="TypedTransaction"/>); build one with an object initialiser (or
 /// <c>with</c> for a fee bump), then <see cref="Sign"/> it. Note: record equality compares <see cref="Data"/> and access
 /// lists by reference; compare <see cref="GetSigningPayload"/> for value equality.
 /// </summary>
@@ -152,27 +152,26 @@ public sealed record LegacyTransaction : Transaction
 }
 
 /// <summary>
-/// An EIP-2930 access-list transaction (type 1):
-/// <c>0x01 ‖ rlp([chainId, nonce, gasPrice, gasLimit, to, value, data, accessList, yParity, r, s])</c>.
+/// The fields and serialisation an EIP-2718 typed transaction shares: <c>type ‖ rlp([chainId, …, accessList])</c>
+/// signed, and <c>type ‖ rlp([chainId, …, accessList, yParity, r, s])</c> sent. Concrete kinds are
+/// <see cref="Eip2930Transaction"/> and <see cref="Eip1559Transaction"/>; each lists only its own fields.
 /// </summary>
-public sealed record Eip2930Transaction : Transaction
+public abstract record TypedTransaction : Transaction
 {
-    /// <inheritdoc />
-    public override TransactionType Type => TransactionType.AccessList;
+    private protected TypedTransaction()
+    {
+    }
 
     /// <summary>The chain id.</summary>
     public ulong ChainId { get; init; }
-
-    /// <summary>Wei per gas.</summary>
-    public BigInteger GasPrice { get; init; }
 
     /// <summary>Addresses and storage keys the transaction pre-declares.</summary>
     public IReadOnlyList<AccessListEntry> AccessList { get; init; } = [];
 
     /// <inheritdoc />
-    public override byte[] GetSigningPayload() => Typed(Type, RlpEncoder.EncodeList(Fields()));
+    public sealed override byte[] GetSigningPayload() => Typed(Type, RlpEncoder.EncodeList(Fields()));
 
-    internal override byte[] Encode(EthSignature signature) => Typed(Type, RlpEncoder.EncodeList(
+    internal sealed override byte[] Encode(EthSignature signature) => Typed(Type, RlpEncoder.EncodeList(
     [
         .. Fields(),
         RlpEncoder.EncodeInteger(signature.YParity),
@@ -180,7 +179,23 @@ public sealed record Eip2930Transaction : Transaction
         EncodeSignaturePart(signature.SBytes),
     ]));
 
-    private byte[][] Fields() =>
+    /// <summary>The RLP-encoded fields from <c>chainId</c> to <c>accessList</c>, in this type's order.</summary>
+    private protected abstract byte[][] Fields();
+}
+
+/// <summary>
+/// An EIP-2930 access-list transaction (type 1):
+/// <c>0x01 ‖ rlp([chainId, nonce, gasPrice, gasLimit, to, value, data, accessList, yParity, r, s])</c>.
+/// </summary>
+public sealed record Eip2930Transaction : TypedTransaction
+{
+    /// <inheritdoc />
+    public override TransactionType Type => TransactionType.AccessList;
+
+    /// <summary>Wei per gas.</summary>
+    public BigInteger GasPrice { get; init; }
+
+    private protected override byte[][] Fields() =>
     [
         RlpEncoder.EncodeInteger(ChainId),
         RlpEncoder.EncodeInteger(Nonce),
@@ -198,13 +213,10 @@ public sealed record Eip2930Transaction : Transaction
 /// <c>0x02 ‖ rlp([chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gasLimit, to, value, data, accessList, yParity, r, s])</c>,
 /// sent as these bytes (not RLP-wrapped).
 /// </summary>
-public sealed record Eip1559Transaction : Transaction
+public sealed record Eip1559Transaction : TypedTransaction
 {
     /// <inheritdoc />
     public override TransactionType Type => TransactionType.DynamicFee;
-
-    /// <summary>The chain id.</summary>
-    public ulong ChainId { get; init; }
 
     /// <summary>The tip per gas to the block producer.</summary>
     public BigInteger MaxPriorityFeePerGas { get; init; }
@@ -212,21 +224,7 @@ public sealed record Eip1559Transaction : Transaction
     /// <summary>The most paid per gas (base fee + tip).</summary>
     public BigInteger MaxFeePerGas { get; init; }
 
-    /// <summary>Addresses and storage keys the transaction pre-declares.</summary>
-    public IReadOnlyList<AccessListEntry> AccessList { get; init; } = [];
-
-    /// <inheritdoc />
-    public override byte[] GetSigningPayload() => Typed(Type, RlpEncoder.EncodeList(Fields()));
-
-    internal override byte[] Encode(EthSignature signature) => Typed(Type, RlpEncoder.EncodeList(
-    [
-        .. Fields(),
-        RlpEncoder.EncodeInteger(signature.YParity),
-        EncodeSignaturePart(signature.RBytes),
-        EncodeSignaturePart(signature.SBytes),
-    ]));
-
-    private byte[][] Fields() =>
+    private protected override byte[][] Fields() =>
     [
         RlpEncoder.EncodeInteger(ChainId),
         RlpEncoder.EncodeInteger(Nonce),

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Provenance.Ethereum.JsonRpc;
+using Provenance.Testing;
 
 namespace Provenance.Ethereum.Tests.JsonRpc;
 
@@ -124,12 +125,7 @@ internal sealed class SilentTcpServer : IDisposable
 internal static class Ports
 {
     /// <summary>A loopback port with nothing listening on it (taken and released).</summary>
-    public static int Closed()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Closed() => LoopbackPorts.Free();
 
     /// <summary>
     /// Waits until nothing accepts connections on <paramref name="port"/> any more: a killed node's process tree

@@ -5,26 +5,19 @@ using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Eip712;
 using Provenance.Ethereum.Hex;
 using Provenance.Ethereum.Rlp;
+using Provenance.Ethereum.Tests.JsonRpc;
 using Provenance.Ethereum.Transactions;
 using Provenance.Testing;
 
 namespace Provenance.Ethereum.Tests.Transactions;
 
-/// <summary>One Hardhat node shared by the tests of <see cref="HardhatNodeTests"/>.</summary>
-public sealed class HardhatNodeFixture : IAsyncLifetime
-{
-    public DevChainProcess Chain { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Chain = await DevChainProcess.StartHardhatAsync();
-
-    public async Task DisposeAsync() => await Chain.DisposeAsync();
-}
-
 /// <summary>
 /// Transactions and signatures made by this library, checked by a real node: Hardhat accepts them, reports our
-/// address as the sender, mines them, and its <c>ecrecover</c> precompile agrees with our signatures.
+/// address as the sender, mines them, and its <c>ecrecover</c> precompile agrees with our signatures. Runs on the
+/// "hardhat" collection's shared node (nonces are read from it, never assumed).
 /// </summary>
-public sealed class HardhatNodeTests(HardhatNodeFixture fixture) : IClassFixture<HardhatNodeFixture>
+[Collection(HardhatCollection.Name)]
+public sealed class HardhatNodeTests(HardhatFixture fixture)
 {
     private const ulong ChainId = 31337;
 
