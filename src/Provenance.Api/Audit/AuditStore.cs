@@ -13,30 +13,28 @@ namespace Provenance.Api.Audit;
 /// The audit queries over the indexed history: filtered, in chain order (block, log index), keyset-paged so a page
 /// costs the same wherever it starts.
 /// </summary>
-public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOptions<AuditOptions> options)
+public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> options)
 {
     private const string EventColumns =
         "e.block_number AS BlockNumber, e.log_index AS LogIndex, e.block_hash AS BlockHash, e.tx_hash AS TransactionHash, " +
         "e.piece_id AS PieceId, p.code AS PieceCode, e.seq AS Seq, e.kind AS Kind, e.actor AS Actor, a.id AS ActorId, " +
         "e.counterparty AS Counterparty, cp.id AS CounterpartyId, e.record_hash AS RecordHash, " +
-        "json_extract(e.args_json, '$.head') AS Head, t.timestamp AS Timestamp";
+        "json_extract(e.args_json, '$.head') AS Head, e.block_time AS Timestamp";
 
     private const string EventJoins =
         "FROM chain_events e LEFT JOIN pieces p ON p.piece_id = e.piece_id LEFT JOIN piece_state s ON s.piece_id = e.piece_id " +
-        "LEFT JOIN actors a ON a.address = e.actor LEFT JOIN actors cp ON cp.address = e.counterparty " +
-        "LEFT JOIN audit_block_times t ON t.hash = e.block_hash";
+        "LEFT JOIN actors a ON a.address = e.actor LEFT JOIN actors cp ON cp.address = e.counterparty";
 
     private const string PieceColumns =
         "r.piece_id AS PieceId, p.code AS Code, s.status AS Status, s.artisan AS Artisan, aa.id AS ArtisanId, s.custodian AS Custodian, " +
         "ca.id AS CustodianId, s.owner AS Owner, s.event_count AS EventCount, s.head AS Head, s.block_number AS StateBlock, " +
         "json_extract(pr.json, '$.craft') AS Craft, json_extract(ra.profile_json, '$.cluster') AS Cluster, " +
-        "r.block_number AS RegisteredBlock, r.log_index AS LogIndex, r.tx_hash AS RegistrationTransaction, t.timestamp AS Timestamp";
+        "r.block_number AS RegisteredBlock, r.log_index AS LogIndex, r.tx_hash AS RegistrationTransaction, r.block_time AS Timestamp";
 
     private const string PieceJoins =
         "FROM chain_events r JOIN piece_state s ON s.piece_id = r.piece_id LEFT JOIN pieces p ON p.piece_id = r.piece_id " +
         "LEFT JOIN records pr ON pr.piece_code = p.code AND pr.kind = 'piece' LEFT JOIN actors ra ON ra.id = p.registrant_id " +
-        "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian " +
-        "LEFT JOIN audit_block_times t ON t.hash = r.block_hash";
+        "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian";
 
     /// <summary>A row of the events query.</summary>
     internal sealed record EventRow(
@@ -79,7 +77,6 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
     {
         var limit = PageSize(filter.Limit);
         var cursor = AuditCursor.Parse(filter.Cursor);
-        await clock.CatchUpAsync(ct);
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var indexed = await IndexedBlockAsync(c, tx, ct);
@@ -99,7 +96,6 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
     {
         var limit = PageSize(filter.Limit);
         var cursor = AuditCursor.Parse(filter.Cursor);
-        await clock.CatchUpAsync(ct);
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var indexed = await IndexedBlockAsync(c, tx, ct);
@@ -130,7 +126,6 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
     /// <summary>Every event matching <paramref name="filter"/> (cursor and limit ignored), read page by page for exports.</summary>
     internal async IAsyncEnumerable<EventRow> StreamEventsAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
-        await clock.CatchUpAsync(ct);
         var cursor = AuditCursor.Start;
         FilterSql? sql = null;
         while (true)
@@ -264,7 +259,7 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
         if (f.From is { } start)
         {
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MIN(number) FROM audit_block_times WHERE timestamp >= @ts", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+                "SELECT MIN(block_number) FROM chain_events WHERE block_time >= @ts", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
             sql.Where.Add($"{x}.block_number >= @fromBlock");
             sql.Parameters.Add("fromBlock", block ?? long.MaxValue);
@@ -273,7 +268,7 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
         if (f.To is { } end)
         {
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MAX(number) FROM audit_block_times WHERE timestamp <= @ts", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+                "SELECT MAX(block_number) FROM chain_events WHERE block_time <= @ts", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
             sql.Where.Add($"{x}.block_number <= @toBlock");
             sql.Parameters.Add("toBlock", block ?? -1);
