@@ -36,6 +36,15 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         "LEFT JOIN records pr ON pr.piece_code = p.code AND pr.kind = 'piece' LEFT JOIN actors ra ON ra.id = p.registrant_id " +
         "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian";
 
+    private static readonly Listing Events = new("e", $"SELECT {EventColumns} {EventJoins}", "e.piece_id IS NOT NULL");
+    private static readonly Listing Pieces = new("r", $"SELECT {PieceColumns} {PieceJoins}", "r.kind = 'Registration'");
+
+    /// <summary>A listing: its chain-event alias (events <c>e</c>, registrations <c>r</c>), select-from clause and condition.</summary>
+    private sealed record Listing(string Alias, string From, string Where)
+    {
+        public bool Events => Alias == "e";
+    }
+
     /// <summary>A row of the events query.</summary>
     internal sealed record EventRow(
         long BlockNumber, long LogIndex, string BlockHash, string TransactionHash, string PieceId, string? PieceCode, long Seq,
@@ -73,46 +82,30 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
     }
 
     /// <summary>One page of history events matching <paramref name="filter"/>.</summary>
-    public async Task<AuditPage<AuditEvent>> EventsAsync(AuditFilter filter, CancellationToken ct)
-    {
-        var limit = PageSize(filter.Limit);
-        var cursor = AuditCursor.Parse(filter.Cursor);
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var indexed = await IndexedBlockAsync(c, tx, ct);
-        var sql = await BuildAsync(c, tx, filter, events: true, ct);
-        if (sql.Empty)
-        {
-            return new AuditPage<AuditEvent>([], null, indexed);
-        }
-
-        var rows = (await QueryEventsAsync(c, tx, sql, cursor, limit + 1, ct)).ToList();
-        var next = rows.Count > limit ? new AuditCursor(rows[limit - 1].BlockNumber, rows[limit - 1].LogIndex).Encode() : null;
-        return new AuditPage<AuditEvent>(rows.Take(limit).Select(r => r.ToEvent()).ToArray(), next, indexed);
-    }
+    public Task<AuditPage<AuditEvent>> EventsAsync(AuditFilter filter, CancellationToken ct) =>
+        PageAsync<EventRow, AuditEvent>(filter, Events, r => new AuditCursor(r.BlockNumber, r.LogIndex), r => r.ToEvent(), ct);
 
     /// <summary>One page of pieces matching <paramref name="filter"/>, in order of registration.</summary>
-    public async Task<AuditPage<AuditPiece>> PiecesAsync(AuditFilter filter, CancellationToken ct)
+    public Task<AuditPage<AuditPiece>> PiecesAsync(AuditFilter filter, CancellationToken ct) =>
+        PageAsync<PieceRow, AuditPiece>(filter, Pieces, r => new AuditCursor(r.RegisteredBlock, r.LogIndex), r => r.ToPiece(), ct);
+
+    private async Task<AuditPage<T>> PageAsync<TRow, T>(
+        AuditFilter filter, Listing listing, Func<TRow, AuditCursor> position, Func<TRow, T> item, CancellationToken ct)
     {
         var limit = PageSize(filter.Limit);
         var cursor = AuditCursor.Parse(filter.Cursor);
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var indexed = await IndexedBlockAsync(c, tx, ct);
-        var sql = await BuildAsync(c, tx, filter, events: false, ct);
+        var sql = await BuildAsync(c, tx, filter, listing.Events, ct);
         if (sql.Empty)
         {
-            return new AuditPage<AuditPiece>([], null, indexed);
+            return new AuditPage<T>([], null, indexed);
         }
 
-        sql.Parameters.Add("cb", cursor.Block);
-        sql.Parameters.Add("cl", cursor.LogIndex);
-        sql.Parameters.Add("limit", limit + 1);
-        var rows = (await c.QueryAsync<PieceRow>(new CommandDefinition(
-            $"SELECT {PieceColumns} {PieceJoins} WHERE r.kind = 'Registration' AND (r.block_number, r.log_index) > (@cb, @cl)" +
-            $"{sql.Sql(" AND ")} ORDER BY r.block_number, r.log_index LIMIT @limit", sql.Parameters, tx, cancellationToken: ct))).ToList();
-        var next = rows.Count > limit ? new AuditCursor(rows[limit - 1].RegisteredBlock, rows[limit - 1].LogIndex).Encode() : null;
-        return new AuditPage<AuditPiece>(rows.Take(limit).Select(r => r.ToPiece()).ToArray(), next, indexed);
+        var rows = (await QueryAsync<TRow>(c, tx, listing, sql, cursor, limit + 1, ct)).ToList();
+        var next = rows.Count > limit ? position(rows[limit - 1]).Encode() : null;
+        return new AuditPage<T>(rows.Take(limit).Select(item).ToArray(), next, indexed);
     }
 
     /// <summary>Validates <paramref name="filter"/> (400/404 problems) before a streamed export starts writing.</summary>
@@ -140,7 +133,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
                     yield break;
                 }
 
-                rows = (await QueryEventsAsync(c, tx, sql, cursor, 1000, ct)).ToList();
+                rows = (await QueryAsync<EventRow>(c, tx, Events, sql, cursor, 1000, ct)).ToList();
             }
 
             foreach (var row in rows)
@@ -157,16 +150,18 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         }
     }
 
-    private static Task<IEnumerable<EventRow>> QueryEventsAsync(
-        SqliteConnection c, System.Data.Common.DbTransaction tx, FilterSql sql, AuditCursor cursor, int limit, CancellationToken ct)
+    // The keyset query both listings share: rows of the listing's alias strictly after the cursor, in chain order.
+    private static Task<IEnumerable<TRow>> QueryAsync<TRow>(
+        SqliteConnection c, System.Data.Common.DbTransaction tx, Listing listing, FilterSql sql, AuditCursor cursor, int limit, CancellationToken ct)
     {
         var parameters = new DynamicParameters(sql.Parameters);
         parameters.Add("cb", cursor.Block);
         parameters.Add("cl", cursor.LogIndex);
         parameters.Add("limit", limit);
-        return c.QueryAsync<EventRow>(new CommandDefinition(
-            $"SELECT {EventColumns} {EventJoins} WHERE e.piece_id IS NOT NULL AND (e.block_number, e.log_index) > (@cb, @cl)" +
-            $"{sql.Sql(" AND ")} ORDER BY e.block_number, e.log_index LIMIT @limit", parameters, tx, cancellationToken: ct));
+        var a = listing.Alias;
+        return c.QueryAsync<TRow>(new CommandDefinition(
+            $"{listing.From} WHERE {listing.Where} AND ({a}.block_number, {a}.log_index) > (@cb, @cl)" +
+            $"{sql.Sql(" AND ")} ORDER BY {a}.block_number, {a}.log_index LIMIT @limit", parameters, tx, cancellationToken: ct));
     }
 
     internal static async Task<long> IndexedBlockAsync(SqliteConnection c, System.Data.Common.DbTransaction? tx, CancellationToken ct) =>
