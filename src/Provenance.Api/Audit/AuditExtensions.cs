@@ -19,8 +19,6 @@ public static class AuditExtensions
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuditJsonContext.Default));
         builder.Services.AddAuthorizationBuilder().AddPolicy(AuditorPolicy, p => p.RequireRole(AuditorRole));
-        builder.Services.AddSingleton<BlockClock>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<BlockClock>());
         builder.Services.AddSingleton<AuditStore>();
         builder.Services.AddSingleton<AuditExports>();
         builder.Services.AddSingleton<IntegrityChecker>();

@@ -24,10 +24,6 @@ public sealed class AuditOptions
     [Range(1, 64)]
     public int IntegrityParallelism { get; set; } = 8;
 
-    /// <summary>How often the block clock looks for blocks whose time it does not know yet.</summary>
-    [Range(50, 60_000)]
-    public int BlockClockPollMs { get; set; } = 500;
-
     /// <summary>Largest EPCIS document accepted for import, in bytes.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxImportBytes { get; set; } = 8 * 1024 * 1024;

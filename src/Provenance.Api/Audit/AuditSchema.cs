@@ -6,7 +6,7 @@ public static class AuditSchema
     /// <summary>
     /// Adds the <c>auditor</c> actor kind (rebuilding <c>actors</c>, whose CHECK lists the kinds), the indexes the
     /// audit queries filter on, and <c>audit_block_times</c>: the timestamp of every block holding a history event
-    /// (keyed by block hash, so a re-mined block never lends its time to another).
+    /// (keyed by block hash, so a re-mined block never lends its time to another). Step 101 drops that table again.
     /// </summary>
     public const string Migration = """
         CREATE TABLE actors_with_auditors (
@@ -36,5 +36,17 @@ public static class AuditSchema
         );
         CREATE INDEX audit_block_times_number ON audit_block_times(number);
         CREATE INDEX audit_block_times_time ON audit_block_times(timestamp, number);
+        """;
+
+    /// <summary>
+    /// Step 101: block times come from the indexer's <c>chain_events.block_time</c> (filled as each event is indexed),
+    /// so <c>audit_block_times</c> goes; times it had learnt for rows indexed before step 2 are copied across first.
+    /// The index serves time filters (a time range becomes a block range).
+    /// </summary>
+    public const string BlockTimesFromIndexer = """
+        UPDATE chain_events SET block_time = (SELECT t.timestamp FROM audit_block_times t WHERE t.hash = chain_events.block_hash)
+            WHERE block_time IS NULL;
+        DROP TABLE audit_block_times;
+        CREATE INDEX chain_events_time ON chain_events(block_time, block_number);
         """;
 }

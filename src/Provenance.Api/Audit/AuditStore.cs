@@ -13,30 +13,37 @@ namespace Provenance.Api.Audit;
 /// The audit queries over the indexed history: filtered, in chain order (block, log index), keyset-paged so a page
 /// costs the same wherever it starts.
 /// </summary>
-public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOptions<AuditOptions> options)
+public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> options)
 {
     private const string EventColumns =
         "e.block_number AS BlockNumber, e.log_index AS LogIndex, e.block_hash AS BlockHash, e.tx_hash AS TransactionHash, " +
         "e.piece_id AS PieceId, p.code AS PieceCode, e.seq AS Seq, e.kind AS Kind, e.actor AS Actor, a.id AS ActorId, " +
         "e.counterparty AS Counterparty, cp.id AS CounterpartyId, e.record_hash AS RecordHash, " +
-        "json_extract(e.args_json, '$.head') AS Head, t.timestamp AS Timestamp";
+        "json_extract(e.args_json, '$.head') AS Head, e.block_time AS Timestamp";
 
     private const string EventJoins =
         "FROM chain_events e LEFT JOIN pieces p ON p.piece_id = e.piece_id LEFT JOIN piece_state s ON s.piece_id = e.piece_id " +
-        "LEFT JOIN actors a ON a.address = e.actor LEFT JOIN actors cp ON cp.address = e.counterparty " +
-        "LEFT JOIN audit_block_times t ON t.hash = e.block_hash";
+        "LEFT JOIN actors a ON a.address = e.actor LEFT JOIN actors cp ON cp.address = e.counterparty";
 
     private const string PieceColumns =
         "r.piece_id AS PieceId, p.code AS Code, s.status AS Status, s.artisan AS Artisan, aa.id AS ArtisanId, s.custodian AS Custodian, " +
         "ca.id AS CustodianId, s.owner AS Owner, s.event_count AS EventCount, s.head AS Head, s.block_number AS StateBlock, " +
         "json_extract(pr.json, '$.craft') AS Craft, json_extract(ra.profile_json, '$.cluster') AS Cluster, " +
-        "r.block_number AS RegisteredBlock, r.log_index AS LogIndex, r.tx_hash AS RegistrationTransaction, t.timestamp AS Timestamp";
+        "r.block_number AS RegisteredBlock, r.log_index AS LogIndex, r.tx_hash AS RegistrationTransaction, r.block_time AS Timestamp";
 
     private const string PieceJoins =
         "FROM chain_events r JOIN piece_state s ON s.piece_id = r.piece_id LEFT JOIN pieces p ON p.piece_id = r.piece_id " +
         "LEFT JOIN records pr ON pr.piece_code = p.code AND pr.kind = 'piece' LEFT JOIN actors ra ON ra.id = p.registrant_id " +
-        "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian " +
-        "LEFT JOIN audit_block_times t ON t.hash = r.block_hash";
+        "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian";
+
+    private static readonly Listing Events = new("e", $"SELECT {EventColumns} {EventJoins}", "e.piece_id IS NOT NULL");
+    private static readonly Listing Pieces = new("r", $"SELECT {PieceColumns} {PieceJoins}", "r.kind = 'Registration'");
+
+    /// <summary>A listing: its chain-event alias (events <c>e</c>, registrations <c>r</c>), select-from clause and condition.</summary>
+    private sealed record Listing(string Alias, string From, string Where)
+    {
+        public bool Events => Alias == "e";
+    }
 
     /// <summary>A row of the events query.</summary>
     internal sealed record EventRow(
@@ -75,48 +82,30 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
     }
 
     /// <summary>One page of history events matching <paramref name="filter"/>.</summary>
-    public async Task<AuditPage<AuditEvent>> EventsAsync(AuditFilter filter, CancellationToken ct)
-    {
-        var limit = PageSize(filter.Limit);
-        var cursor = AuditCursor.Parse(filter.Cursor);
-        await clock.CatchUpAsync(ct);
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var indexed = await IndexedBlockAsync(c, tx, ct);
-        var sql = await BuildAsync(c, tx, filter, events: true, ct);
-        if (sql.Empty)
-        {
-            return new AuditPage<AuditEvent>([], null, indexed);
-        }
-
-        var rows = (await QueryEventsAsync(c, tx, sql, cursor, limit + 1, ct)).ToList();
-        var next = rows.Count > limit ? new AuditCursor(rows[limit - 1].BlockNumber, rows[limit - 1].LogIndex).Encode() : null;
-        return new AuditPage<AuditEvent>(rows.Take(limit).Select(r => r.ToEvent()).ToArray(), next, indexed);
-    }
+    public Task<AuditPage<AuditEvent>> EventsAsync(AuditFilter filter, CancellationToken ct) =>
+        PageAsync<EventRow, AuditEvent>(filter, Events, r => new AuditCursor(r.BlockNumber, r.LogIndex), r => r.ToEvent(), ct);
 
     /// <summary>One page of pieces matching <paramref name="filter"/>, in order of registration.</summary>
-    public async Task<AuditPage<AuditPiece>> PiecesAsync(AuditFilter filter, CancellationToken ct)
+    public Task<AuditPage<AuditPiece>> PiecesAsync(AuditFilter filter, CancellationToken ct) =>
+        PageAsync<PieceRow, AuditPiece>(filter, Pieces, r => new AuditCursor(r.RegisteredBlock, r.LogIndex), r => r.ToPiece(), ct);
+
+    private async Task<AuditPage<T>> PageAsync<TRow, T>(
+        AuditFilter filter, Listing listing, Func<TRow, AuditCursor> position, Func<TRow, T> item, CancellationToken ct)
     {
         var limit = PageSize(filter.Limit);
         var cursor = AuditCursor.Parse(filter.Cursor);
-        await clock.CatchUpAsync(ct);
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var indexed = await IndexedBlockAsync(c, tx, ct);
-        var sql = await BuildAsync(c, tx, filter, events: false, ct);
+        var sql = await BuildAsync(c, tx, filter, listing.Events, ct);
         if (sql.Empty)
         {
-            return new AuditPage<AuditPiece>([], null, indexed);
+            return new AuditPage<T>([], null, indexed);
         }
 
-        sql.Parameters.Add("cb", cursor.Block);
-        sql.Parameters.Add("cl", cursor.LogIndex);
-        sql.Parameters.Add("limit", limit + 1);
-        var rows = (await c.QueryAsync<PieceRow>(new CommandDefinition(
-            $"SELECT {PieceColumns} {PieceJoins} WHERE r.kind = 'Registration' AND (r.block_number, r.log_index) > (@cb, @cl)" +
-            $"{sql.Sql(" AND ")} ORDER BY r.block_number, r.log_index LIMIT @limit", sql.Parameters, tx, cancellationToken: ct))).ToList();
-        var next = rows.Count > limit ? new AuditCursor(rows[limit - 1].RegisteredBlock, rows[limit - 1].LogIndex).Encode() : null;
-        return new AuditPage<AuditPiece>(rows.Take(limit).Select(r => r.ToPiece()).ToArray(), next, indexed);
+        var rows = (await QueryAsync<TRow>(c, tx, listing, sql, cursor, limit + 1, ct)).ToList();
+        var next = rows.Count > limit ? position(rows[limit - 1]).Encode() : null;
+        return new AuditPage<T>(rows.Take(limit).Select(item).ToArray(), next, indexed);
     }
 
     /// <summary>Validates <paramref name="filter"/> (400/404 problems) before a streamed export starts writing.</summary>
@@ -130,7 +119,6 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
     /// <summary>Every event matching <paramref name="filter"/> (cursor and limit ignored), read page by page for exports.</summary>
     internal async IAsyncEnumerable<EventRow> StreamEventsAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
-        await clock.CatchUpAsync(ct);
         var cursor = AuditCursor.Start;
         FilterSql? sql = null;
         while (true)
@@ -145,7 +133,7 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
                     yield break;
                 }
 
-                rows = (await QueryEventsAsync(c, tx, sql, cursor, 1000, ct)).ToList();
+                rows = (await QueryAsync<EventRow>(c, tx, Events, sql, cursor, 1000, ct)).ToList();
             }
 
             foreach (var row in rows)
@@ -162,16 +150,18 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
         }
     }
 
-    private static Task<IEnumerable<EventRow>> QueryEventsAsync(
-        SqliteConnection c, System.Data.Common.DbTransaction tx, FilterSql sql, AuditCursor cursor, int limit, CancellationToken ct)
+    // The keyset query both listings share: rows of the listing's alias strictly after the cursor, in chain order.
+    private static Task<IEnumerable<TRow>> QueryAsync<TRow>(
+        SqliteConnection c, System.Data.Common.DbTransaction tx, Listing listing, FilterSql sql, AuditCursor cursor, int limit, CancellationToken ct)
     {
         var parameters = new DynamicParameters(sql.Parameters);
         parameters.Add("cb", cursor.Block);
         parameters.Add("cl", cursor.LogIndex);
         parameters.Add("limit", limit);
-        return c.QueryAsync<EventRow>(new CommandDefinition(
-            $"SELECT {EventColumns} {EventJoins} WHERE e.piece_id IS NOT NULL AND (e.block_number, e.log_index) > (@cb, @cl)" +
-            $"{sql.Sql(" AND ")} ORDER BY e.block_number, e.log_index LIMIT @limit", parameters, tx, cancellationToken: ct));
+        var a = listing.Alias;
+        return c.QueryAsync<TRow>(new CommandDefinition(
+            $"{listing.From} WHERE {listing.Where} AND ({a}.block_number, {a}.log_index) > (@cb, @cl)" +
+            $"{sql.Sql(" AND ")} ORDER BY {a}.block_number, {a}.log_index LIMIT @limit", parameters, tx, cancellationToken: ct));
     }
 
     internal static async Task<long> IndexedBlockAsync(SqliteConnection c, System.Data.Common.DbTransaction? tx, CancellationToken ct) =>
@@ -264,7 +254,7 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
         if (f.From is { } start)
         {
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MIN(number) FROM audit_block_times WHERE timestamp >= @ts", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+                "SELECT MIN(block_number) FROM chain_events WHERE block_time >= @ts", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
             sql.Where.Add($"{x}.block_number >= @fromBlock");
             sql.Parameters.Add("fromBlock", block ?? long.MaxValue);
@@ -273,7 +263,7 @@ public sealed class AuditStore(Db db, ActorStore actors, BlockClock clock, IOpti
         if (f.To is { } end)
         {
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MAX(number) FROM audit_block_times WHERE timestamp <= @ts", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+                "SELECT MAX(block_number) FROM chain_events WHERE block_time <= @ts", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
             sql.Where.Add($"{x}.block_number <= @toBlock");
             sql.Parameters.Add("toBlock", block ?? -1);

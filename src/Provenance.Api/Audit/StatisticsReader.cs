@@ -9,17 +9,16 @@ namespace Provenance.Api.Audit;
 /// UTC); handoffs per party; the share of pieces whose artisan confirmed payment; verification-page scans and
 /// suspected-copy marks (from the pages' <see cref="IScanStatistics"/>).
 /// </summary>
-public sealed class StatisticsReader(Db db, BlockClock clock, IScanStatistics scans)
+public sealed class StatisticsReader(Db db, IScanStatistics scans)
 {
     private const string Registrations =
         "FROM chain_events r LEFT JOIN pieces p ON p.piece_id = r.piece_id " +
         "LEFT JOIN records pr ON pr.piece_code = p.code AND pr.kind = 'piece' LEFT JOIN actors ra ON ra.id = p.registrant_id " +
-        "LEFT JOIN audit_block_times t ON t.hash = r.block_hash WHERE r.kind = 'Registration'";
+        "WHERE r.kind = 'Registration'";
 
     /// <summary>Reads the statistics.</summary>
     public async Task<AuditStatistics> ReadAsync(CancellationToken ct)
     {
-        await clock.CatchUpAsync(ct);
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         async Task<CountBy[]> Counts(string key) => (await c.QueryAsync<CountBy>(new CommandDefinition(
@@ -31,7 +30,7 @@ public sealed class StatisticsReader(Db db, BlockClock clock, IScanStatistics sc
             "SELECT COUNT(*) FROM chain_events WHERE kind = 'Registration'", transaction: tx, cancellationToken: ct));
         var perCraft = await Counts("json_extract(pr.json, '$.craft')");
         var perCluster = await Counts("json_extract(ra.profile_json, '$.cluster')");
-        var perMonth = (await Counts("strftime('%Y-%m', t.timestamp, 'unixepoch')")).OrderBy(x => x.Key, StringComparer.Ordinal).ToArray();
+        var perMonth = (await Counts("strftime('%Y-%m', r.block_time, 'unixepoch')")).OrderBy(x => x.Key, StringComparer.Ordinal).ToArray();
         var handoffs = (await c.QueryAsync<HandlerHandoffs>(new CommandDefinition(
             "SELECT x.address AS Address, a.id AS ActorId, a.name AS Name, SUM(x.received) AS Received, SUM(x.handed) AS Handed FROM (" +
             "SELECT counterparty AS address, 1 AS received, 0 AS handed FROM chain_events WHERE kind = 'Handoff' " +

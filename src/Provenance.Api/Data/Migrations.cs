@@ -178,6 +178,7 @@ public static class Migrations
             ALTER TABLE chain_events ADD COLUMN block_time INTEGER;
             """),
         (100, "audit: auditor actors, query indexes, block times", Audit.AuditSchema.Migration),
+        (101, "audit: block times from the indexer's chain_events.block_time", Audit.AuditSchema.BlockTimesFromIndexer),
         (200, "durability: every transaction that carried an operation", """
             CREATE TABLE operation_attempts (
                 operation_id  TEXT NOT NULL REFERENCES operations(id),
