@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Provenance.Api.Data;
 using Provenance.Api.Tests.Verification.Support;
 using Provenance.Api.Verification;
 using Provenance.Api.Verification.Preview;
@@ -147,17 +148,20 @@ public sealed class VerificationUnitTests
     public async Task ScanSignals_MarkSurvivesRestart()
     {
         var directory = Directory.CreateTempSubdirectory("provenance-scans-");
-        var options = Options.Create(new VerificationOptions
+        var options = Options.Create(new VerificationOptions { Scans = new ScanSignalOptions { BurstDistinctPlaces = 2 } });
+        var db = new Db(Options.Create(new StorageOptions { DataDirectory = directory.FullName }));
+        await using (var connection = await db.OpenAsync(CancellationToken.None))
         {
-            Scans = new ScanSignalOptions { ConnectionString = $"Data Source={Path.Combine(directory.FullName, "scans.db")}", BurstDistinctPlaces = 2 },
-        });
+            await Migrations.ApplyAsync(connection, CancellationToken.None);
+        }
+
         var piece = Pieces.Authentic();
-        var first = NewSignals(options);
+        var first = NewSignals(options, db);
         await first.StartAsync(CancellationToken.None);
         first.Record(piece, new ClientFingerprint(1, 10, 100, 1000)).Should().BeNull();
         var mark = first.Record(piece, new ClientFingerprint(1, 11, 101, 1001));
         await first.StopAsync(CancellationToken.None);
-        var second = NewSignals(options);
+        var second = NewSignals(options, db);
         await second.StartAsync(CancellationToken.None);
 
         mark!.Reason.Should().Be(SuspicionReason.BurstFromManyPlaces);
@@ -194,8 +198,8 @@ public sealed class VerificationUnitTests
         nextDay.ClientId.Should().NotContain("203");
     }
 
-    private static ScanSignals NewSignals(IOptions<VerificationOptions> options) =>
-        new(options, new SqliteScanStore(options, Options.Create(new Provenance.Api.Data.StorageOptions())), TimeProvider.System, NullLogger<ScanSignals>.Instance);
+    private static ScanSignals NewSignals(IOptions<VerificationOptions> options, Db db) =>
+        new(options, new ScanStore(db), TimeProvider.System, NullLogger<ScanSignals>.Instance);
 
     private sealed class CountingSource(PieceVerificationView view) : IPieceVerificationSource
     {
