@@ -20,7 +20,7 @@ for arg in "$@"; do
 done
 if [ "${PROVENANCE_PROFILE:-}" = "small" ]; then DURATION=5; QUICK=1; fi
 THREADS=2
-CODE=KP7Q3M9XZ2H4K8W
+CODE=KP7Q3M9XZ2H4K8WTA
 FIXTURES="$ROOT/tests/Provenance.Api.Tests/Verification/Fixtures/preview-pieces.json"
 
 ensure_apt wrk curl

@@ -188,6 +188,7 @@ public static class Migrations
             );
             CREATE INDEX operation_attempts_tx ON operation_attempts(tx_hash);
             """),
+        (300, "verification: scan counts and suspected-copy marks", Verification.Scans.ScanSchema.Sql),
     ];
 
     /// <summary>Applies every step not yet applied; returns how many ran.</summary>

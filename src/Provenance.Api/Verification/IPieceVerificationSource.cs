@@ -15,7 +15,7 @@ public interface IPieceVerificationSource
 {
     /// <summary>
     /// The public view of the piece with this code, or <c>null</c> when no piece has this code. The code is given
-    /// normalised: upper case, Crockford look-alikes mapped (I, L → 1; O → 0), no separators.
+    /// normalised by <see cref="Products.PieceCode.Normalize"/> (upper case, look-alikes mapped, check symbol valid).
     /// </summary>
     Task<PieceVerificationView?> GetByCodeAsync(string code, CancellationToken cancellationToken);
 }

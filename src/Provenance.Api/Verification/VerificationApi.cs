@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using Provenance.Api.Products;
 using Provenance.Api.Verification.Localization;
 using Provenance.Api.Verification.Pages;
 using Provenance.Api.Verification.Qr;
@@ -44,7 +45,7 @@ internal static class VerificationApi
     private static async Task<HtmlPage> GetPage(string code, HttpContext http, [AsParameters] PageServices s, CancellationToken ct)
     {
         var lang = s.ChooseLanguage(http);
-        if (PieceCodes.Normalize(code) is not { } normalized)
+        if (PieceCode.Normalize(code) is not { } normalized)
         {
             return await s.Pages.UnknownAsync(http.Request, lang, code);
         }
@@ -79,7 +80,7 @@ internal static class VerificationApi
         string? code, HttpContext http, [AsParameters] PageServices s)
     {
         var lang = s.ChooseLanguage(http);
-        return PieceCodes.Normalize(code) is { } normalized
+        return PieceCode.Normalize(code) is { } normalized
             ? TypedResults.Redirect($"{VerificationUrls.PagePath(normalized)}?lang={lang.Code}")
             : await s.Pages.UnknownAsync(http.Request, lang, code);
     }
@@ -117,7 +118,7 @@ internal static class VerificationApi
         PieceVerificationView? view;
         try
         {
-            view = PieceCodes.Normalize(code) is { } normalized ? await s.Views.GetAsync(normalized, ct) : null;
+            view = PieceCode.Normalize(code) is { } normalized ? await s.Views.GetAsync(normalized, ct) : null;
         }
         catch (PieceSourceUnavailableException)
         {
@@ -247,7 +248,7 @@ internal static class VerificationApi
         {
             foreach (var asTyped in requested)
             {
-                var view = PieceCodes.Normalize(asTyped) is { } code ? await s.Views.GetAsync(code, ct) : null;
+                var view = PieceCode.Normalize(asTyped) is { } code ? await s.Views.GetAsync(code, ct) : null;
                 if (view is null)
                 {
                     missing.Add(asTyped.Length > 40 ? asTyped[..40] + "…" : asTyped);
@@ -356,7 +357,7 @@ internal sealed record PageServices(
     {
         try
         {
-            if (PieceCodes.Normalize(code) is { } normalized && await Views.GetAsync(normalized, ct) is { } view)
+            if (PieceCode.Normalize(code) is { } normalized && await Views.GetAsync(normalized, ct) is { } view)
             {
                 return (view, null);
             }

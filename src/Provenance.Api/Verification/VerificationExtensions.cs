@@ -45,10 +45,9 @@ public static class VerificationExtensions
         services.AddSingleton<QrImages>();
         services.AddSingleton<PublicRateLimits>();
         services.AddSingleton<ClientFingerprints>();
-        services.AddSingleton(sp => new SqliteScanStore(
-            sp.GetRequiredService<IOptions<VerificationOptions>>(), sp.GetRequiredService<IOptions<Data.StorageOptions>>()));
+        services.AddSingleton(sp => new ScanStore(sp.GetRequiredService<Data.Db>()));
         services.AddSingleton(sp => new ScanSignals(
-            sp.GetRequiredService<IOptions<VerificationOptions>>(), sp.GetRequiredService<SqliteScanStore>(),
+            sp.GetRequiredService<IOptions<VerificationOptions>>(), sp.GetRequiredService<ScanStore>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanSignals>>()));
         services.AddSingleton<IScanStatistics>(sp => sp.GetRequiredService<ScanSignals>());
         services.AddHostedService(sp => sp.GetRequiredService<ScanSignals>());

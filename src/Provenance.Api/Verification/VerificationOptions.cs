@@ -128,12 +128,6 @@ public sealed class PublicRateLimitOptions
 /// <summary>Scan counting and the rules that mark a piece "suspected copy".</summary>
 public sealed class ScanSignalOptions
 {
-    /// <summary>
-    /// SQLite connection string of the scan-signal store: its own file (high-volume, low-value telemetry kept apart
-    /// from the ledger store). Empty: <c>scans.db</c> in the gateway's <c>Storage:DataDirectory</c>.
-    /// </summary>
-    public string? ConnectionString { get; set; }
-
     /// <summary>How often the salt of the client hash is replaced (the old one is forgotten, never stored).</summary>
     public TimeSpan SaltRotation { get; set; } = TimeSpan.FromDays(1);
 

@@ -89,7 +89,7 @@ public sealed class ScanSignalTests(VerificationFixture fixture)
         (await client.GetAsync($"/p/{piece.Code}")).StatusCode.Should().Be(HttpStatusCode.OK);
         await App.Scans.FlushAsync(CancellationToken.None);
 
-        await using (var connection = new SqliteConnection($"Data Source={App.ScanDatabase};Mode=ReadOnly;Pooling=False"))
+        await using (var connection = new SqliteConnection($"Data Source={App.StoreDatabase};Mode=ReadOnly;Pooling=False"))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
@@ -98,7 +98,7 @@ public sealed class ScanSignalTests(VerificationFixture fixture)
             ((long)(await command.ExecuteScalarAsync())!).Should().Be(1);
         }
 
-        var bytes = Directory.GetFiles(Path.GetDirectoryName(App.ScanDatabase)!).SelectMany(File.ReadAllBytes).ToArray();
+        var bytes = Directory.GetFiles(Path.GetDirectoryName(App.StoreDatabase)!).SelectMany(File.ReadAllBytes).ToArray();
         bytes.Should().NotBeEmpty();
         Contains(bytes, Encoding.UTF8.GetBytes("203.0.113.77")).Should().BeFalse();
         Contains(bytes, [203, 0, 113, 77]).Should().BeFalse();

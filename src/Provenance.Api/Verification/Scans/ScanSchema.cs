@@ -1,9 +1,6 @@
 namespace Provenance.Api.Verification.Scans;
 
-/// <summary>
-/// The scan-signal tables. Applied with <c>CREATE … IF NOT EXISTS</c> when the store opens; exposed so a migrator that
-/// keeps them in the gateway's database can apply the same text.
-/// </summary>
+/// <summary>The scan-signal tables in the gateway's store: migration step 300 (<see cref="Data.Migrations"/>).</summary>
 public static class ScanSchema
 {
     /// <summary>Version 1: aggregated scans (no addresses, only salted hashes) and suspected-copy marks.</summary>

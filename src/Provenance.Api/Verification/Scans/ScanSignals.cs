@@ -9,7 +9,7 @@ namespace Provenance.Api.Verification.Scans;
 /// Counts page views and marks pieces "suspected copy" when the scan pattern says the tag was copied:
 /// a claimed piece scanned by many distinct clients within one salt period, or scans from many distinct network
 /// areas within a short window. Detection runs in memory on the request (so the scan that crosses a threshold already
-/// sees the caution); counts are aggregated and written to SQLite every <see cref="ScanSignalOptions.FlushInterval"/>.
+/// sees the caution); counts are aggregated and written to the gateway's store every <see cref="ScanSignalOptions.FlushInterval"/>.
 /// </summary>
 /// <remarks>
 /// A restart starts a new salt, so the in-memory windows start empty (hashes of the old salt cannot be compared);
@@ -19,7 +19,7 @@ namespace Provenance.Api.Verification.Scans;
 public sealed class ScanSignals : BackgroundService, IScanStatistics
 {
     private readonly ScanSignalOptions _options;
-    private readonly SqliteScanStore _store;
+    private readonly ScanStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<ScanSignals> _logger;
     private readonly Channel<ScanCount> _pending = Channel.CreateBounded<ScanCount>(
@@ -33,7 +33,7 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
     private DateTimeOffset _lastHousekeeping = DateTimeOffset.MinValue;
 
     internal ScanSignals(
-        IOptions<VerificationOptions> options, SqliteScanStore store, TimeProvider time, ILogger<ScanSignals> logger)
+        IOptions<VerificationOptions> options, ScanStore store, TimeProvider time, ILogger<ScanSignals> logger)
     {
         _options = options.Value.Scans;
         _store = store;
@@ -136,7 +136,6 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _store.EnsureCreatedAsync(cancellationToken);
         foreach (var mark in await _store.ListMarksAsync(int.MaxValue, cancellationToken))
         {
             _marks[mark.Code] = mark;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PieceCode = Provenance.Api.Products.PieceCode;
 using Provenance.Api.Verification;
 
 namespace Provenance.Api.Tests.Verification.Support;
@@ -6,11 +7,10 @@ namespace Provenance.Api.Tests.Verification.Support;
 /// <summary>Builds piece views for each page state, with fresh random codes.</summary>
 public static class Pieces
 {
-    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private static readonly DateTimeOffset Registered = new(2024, 10, 1, 8, 0, 0, TimeSpan.Zero);
 
-    /// <summary>A new random 15-character code.</summary>
-    public static string NewCode() => string.Concat(Enumerable.Range(0, 15).Select(_ => Alphabet[RandomNumberGenerator.GetInt32(32)]));
+    /// <summary>A new random code, minted as the gateway mints them (check symbol included).</summary>
+    public static string NewCode() => PieceCode.New();
 
     /// <summary>A fully described, authentic Kani shawl.</summary>
     public static PieceVerificationView Authentic(string? code = null)

@@ -12,7 +12,7 @@ namespace Provenance.Api.Tests.Verification.Support;
 
 /// <summary>
 /// The real gateway (<c>Program</c>) on a real Kestrel port, with the test source and claim service registered in
-/// place of the gateway's (until its store lands), its own scan database, and X-Forwarded-For honoured from loopback
+/// place of the gateway's, its own data directory, and X-Forwarded-For honoured from loopback
 /// (as behind a reverse proxy) so tests can speak as different clients and places.
 /// </summary>
 public sealed class VerificationApp : WebApplicationFactory<Program>
@@ -54,8 +54,8 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
     /// <summary>The claims the app relays.</summary>
     public TestClaimService Claims => Services.GetRequiredService<TestClaimService>();
 
-    /// <summary>The scan database file.</summary>
-    public string ScanDatabase => Path.Combine(_dataDirectory, "scans.db");
+    /// <summary>The gateway's store file (which holds the scan tables).</summary>
+    public string StoreDatabase => Path.Combine(_dataDirectory, "provenance.db");
 
     /// <summary>http://127.0.0.1:port, also the public URL the QR codes encode (starts the server on first use).</summary>
     public string BaseAddress
@@ -100,7 +100,6 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
         builder.UseSetting("Chain:DeploymentFile", deployment);
         builder.UseSetting("RateLimit:PermitLimit", "1000000");
         builder.UseSetting("Security:PublicBaseUrl", $"http://127.0.0.1:{_port}");
-        builder.UseSetting("Verification:Scans:ConnectionString", $"Data Source={ScanDatabase}");
         builder.UseSetting("Verification:Gs1Gtin", Gtin);
         builder.UseSetting("Verification:ViewCacheDuration", "00:00:00");
         builder.UseSetting("Verification:RateLimits:PagesPerMinute", PagesPerMinute.ToString());

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 using Provenance.Api.Data;
 
 namespace Provenance.Api.Verification.Scans;
@@ -7,37 +6,13 @@ namespace Provenance.Api.Verification.Scans;
 /// <summary>One aggregated row: scans of a piece in one minute by one client hash from one place hash.</summary>
 internal readonly record struct ScanCount(string Code, long Minute, long SaltId, long Client, long Place, long Scans);
 
-/// <summary>The scan-signal store on SQLite (WAL; synchronous=NORMAL: a crash may lose the last second of counts).</summary>
-internal sealed class SqliteScanStore
+/// <summary>
+/// The scan-signal tables in the gateway's store (<see cref="Db"/>; created by migration 300 from
+/// <see cref="ScanSchema"/>). Writes come in batches from <see cref="ScanSignals"/>' flush, one transaction a second at
+/// most, so they share the store's connection settings instead of keeping a second database.
+/// </summary>
+internal sealed class ScanStore(Db db)
 {
-    private readonly string _connectionString;
-
-    public SqliteScanStore(IOptions<VerificationOptions> options, IOptions<StorageOptions> storage)
-    {
-        var configured = options.Value.Scans.ConnectionString;
-        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
-            ? $"Data Source={Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "scans.db")}"
-            : configured);
-        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:"
-            && !builder.DataSource.StartsWith("file:", StringComparison.Ordinal))
-        {
-            var path = Path.GetFullPath(builder.DataSource);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            builder.DataSource = path;
-        }
-
-        builder.Pooling = true;
-        _connectionString = builder.ToString();
-    }
-
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;" + ScanSchema.Sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     public async Task WriteAsync(
         IReadOnlyCollection<ScanCount> counts, IReadOnlyCollection<SuspectedCopyMark> marks, CancellationToken cancellationToken)
     {
@@ -46,7 +21,7 @@ internal sealed class SqliteScanStore
             return;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         if (counts.Count > 0)
         {
@@ -91,7 +66,7 @@ internal sealed class SqliteScanStore
 
     public async Task<IReadOnlyList<SuspectedCopyMark>> ListMarksAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT code, since, reason, detail FROM verification_suspected ORDER BY since DESC LIMIT $limit";
         command.Parameters.AddWithValue("$limit", limit);
@@ -107,7 +82,7 @@ internal sealed class SqliteScanStore
 
     public async Task<bool> DeleteMarkAsync(string code, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM verification_suspected WHERE code = $code";
         command.Parameters.AddWithValue("$code", code);
@@ -117,7 +92,7 @@ internal sealed class SqliteScanStore
     public async Task<PieceScanStatistics> GetStatisticsAsync(
         string code, SuspectedCopyMark? mark, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var totals = connection.CreateCommand();
         totals.CommandText = "SELECT COALESCE(SUM(scans), 0), MIN(minute), MAX(minute) FROM verification_scans WHERE code = $code";
         totals.Parameters.AddWithValue("$code", code);
@@ -163,21 +138,11 @@ internal sealed class SqliteScanStore
 
     public async Task DeleteScansBeforeAsync(long minute, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM verification_scans WHERE minute < $minute";
         command.Parameters.AddWithValue("$minute", minute);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
     }
 
     private static SuspectedCopyMark ReadMark(SqliteDataReader reader) => new(
