@@ -65,7 +65,7 @@ public sealed class ActionPipeline(
         }
 
         var signers = drafts.SelectMany(d => d.Receiver is null ? [d.Action.Signer] : new[] { d.Action.Signer, d.Action.Account }).ToList();
-        await using var locks = Idempotency.WriteScope.Defer(await nonces.LockAsync(signers, ct)); // held to commit
+        await using var locks = WriteScope.Defer(await nonces.LockAsync(signers, ct)); // held to commit
 
         var next = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         async Task<long> Allocate(string signer)
