@@ -42,12 +42,12 @@ public sealed class Db
 
     /// <summary>
     /// Runs <paramref name="work"/> in one immediate (write-locking) transaction and commits it; rolls back on any
-    /// exception. Inside an idempotent request (<see cref="Idempotency.WriteScope"/>) it joins the request's
-    /// transaction instead, which commits together with the stored response.
+    /// exception. Inside a <see cref="WriteScope"/> (an idempotent request) it joins the scope's transaction instead,
+    /// which commits together with the stored response.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken ct)
     {
-        if (Idempotency.WriteScope.Current is { } scope)
+        if (WriteScope.Current is { } scope)
         {
             return await scope.RunAsync(work, ct);
         }

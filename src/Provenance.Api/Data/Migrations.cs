@@ -177,6 +177,11 @@ public static class Migrations
         (2, "block time of indexed events", """
             ALTER TABLE chain_events ADD COLUMN block_time INTEGER;
             """),
+        // 3 was the dropped Idempotency-Key version's step on branch gateway (stores made then have it recorded).
+        (4, "idempotency: the status lives in the sealed response", """
+            ALTER TABLE idempotency DROP COLUMN status_code;
+            ALTER TABLE idempotency RENAME COLUMN response_json TO sealed_response;
+            """),
         (100, "audit: auditor actors, query indexes, block times", Audit.AuditSchema.Migration),
         (101, "audit: block times from the indexer's chain_events.block_time", Audit.AuditSchema.BlockTimesFromIndexer),
         (200, "durability: every transaction that carried an operation", """

@@ -56,7 +56,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         try
         {
             var existing = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<(string RequestHash, string Response)?>(new CommandDefinition(
-                "SELECT request_hash, response_json FROM idempotency WHERE actor_id = @actor AND key = @key",
+                "SELECT request_hash, sealed_response FROM idempotency WHERE actor_id = @actor AND key = @key",
                 new { actor, key }, cancellationToken: http.RequestAborted)), http.RequestAborted);
             if (existing is { } row)
             {
@@ -100,9 +100,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 try
                 {
                     await scope.CommitAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-                        "INSERT INTO idempotency(key, actor_id, request_hash, status_code, response_json, created_at) " +
-                        "VALUES (@key, @actor, @requestHash, @status, @sealedResponse, @now)",
-                        new { key, actor, requestHash, status, sealedResponse, now = DateTimeOffset.UtcNow.ToString("O") }, tx,
+                        "INSERT INTO idempotency(key, actor_id, request_hash, sealed_response, created_at) " +
+                        "VALUES (@key, @actor, @requestHash, @sealedResponse, @now)",
+                        new { key, actor, requestHash, sealedResponse, now = DateTimeOffset.UtcNow.ToString("O") }, tx,
                         cancellationToken: CancellationToken.None)), CancellationToken.None);
                 }
                 catch (SqliteException e) when (e.SqliteErrorCode == 19)

@@ -35,9 +35,10 @@ public sealed record ActionDraft(
     StoreRows? Store);
 
 /// <summary>
-/// The write path: allocate the signers' nonces (under their locks), sign, pre-check by simulation when the chain's
-/// state is settled (decoded custom error → 403/404/409/422, nothing stored), then one SQLite transaction storing the
-/// rows, the pending operation and the consumed nonces; the relayer is woken. Acknowledged means durable.
+/// The write path: pre-check by simulation when the chain's state is settled (decoded custom error → 403/404/409/422,
+/// nothing stored; a handoff after signing, since its simulation checks the signatures), allocate the signers' nonces
+/// (under their locks) and sign, then one SQLite transaction storing the rows, the pending operation and the consumed
+/// nonces; the relayer is woken. Acknowledged means durable.
 /// </summary>
 public sealed class ActionPipeline(
     Db db, IRegistryChain chain, SignerNonces nonces, OperationStore operations, CustodialKeys keys, RelayerSignal relayer,
@@ -55,8 +56,16 @@ public sealed class ActionPipeline(
     /// </summary>
     public async Task<IReadOnlyList<string>> SubmitManyAsync(IReadOnlyList<ActionDraft> drafts, CancellationToken ct)
     {
+        // A direct call is simulated from its signer and carries no signature: its pre-check runs before the signers'
+        // locks, so they are never held across that eth_call. A handoff simulates execute(action), whose signatures carry
+        // the nonces allocated under the locks.
+        foreach (var draft in drafts.Where(d => !NeedsSignatures(d)))
+        {
+            await PreCheckAsync(draft, draft.Action, ct);
+        }
+
         var signers = drafts.SelectMany(d => d.Receiver is null ? [d.Action.Signer] : new[] { d.Action.Signer, d.Action.Account }).ToList();
-        await using var locks = Idempotency.WriteScope.Defer(await nonces.LockAsync(signers, ct)); // held to commit
+        await using var locks = WriteScope.Defer(await nonces.LockAsync(signers, ct)); // held to commit
 
         var next = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         async Task<long> Allocate(string signer)
@@ -81,20 +90,9 @@ public sealed class ActionPipeline(
             signed.Add((draft, draft.Action with { Auth = auth, ReceiverAuth = receiverAuth }, used));
         }
 
-        foreach (var (draft, action, _) in signed)
+        foreach (var (draft, action, _) in signed.Where(s => NeedsSignatures(s.Draft)))
         {
-            var nonceHolders = draft.Action.Action == ActionType.Handoff ? new[] { action.Signer, action.Account } : [];
-            if (await operations.IsSettledAsync(draft.PieceCode, draft.RoleHolders, nonceHolders, ct))
-            {
-                if (await chain.SimulateAsync(action, ct) is { } error)
-                {
-                    throw new ApiProblemException(error.Status, TitleOf(error.Status), error.Detail, error.Name);
-                }
-            }
-            else
-            {
-                await chain.HeadAsync(ct); // the chain must at least answer (503 otherwise)
-            }
+            await PreCheckAsync(draft, action, ct);
         }
 
         var ids = await db.WriteAsync(async (c, tx) =>
@@ -120,6 +118,25 @@ public sealed class ActionPipeline(
         }, ct);
         relayer.Notify();
         return ids;
+    }
+
+    private static bool NeedsSignatures(ActionDraft draft) => draft.Action.Action == ActionType.Handoff;
+
+    /// <summary>
+    /// When nothing concerning the piece or the actors is in flight, simulates the action (decoded custom error →
+    /// problem, nothing stored); otherwise only checks that the chain answers (503 when it does not).
+    /// </summary>
+    private async Task PreCheckAsync(ActionDraft draft, SignedAction action, CancellationToken ct)
+    {
+        var nonceHolders = NeedsSignatures(draft) ? new[] { action.Signer, action.Account } : [];
+        if (!await operations.IsSettledAsync(draft.PieceCode, draft.RoleHolders, nonceHolders, ct))
+        {
+            await chain.HeadAsync(ct);
+        }
+        else if (await chain.SimulateAsync(action, ct) is { } error)
+        {
+            throw new ApiProblemException(error.Status, TitleOf(error.Status), error.Detail, error.Name);
+        }
     }
 
     private async Task<ActionAuthorization> AuthorizeAsync(

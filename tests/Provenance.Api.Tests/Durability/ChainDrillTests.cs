@@ -80,19 +80,7 @@ public sealed class ChainDrillTests(ChainFixture chain)
             var logs = await anvil.RpcAsync("eth_getLogs", [new { fromBlock = "0x0", toBlock = "latest", address = contract }]);
             var perPiece = logs.EnumerateArray().Where(l => l.GetProperty("topics").GetArrayLength() > 1)
                 .GroupBy(l => l.GetProperty("topics")[1].GetString()!).ToDictionary(g => g.Key, g => g.Count());
-            await using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath};Pooling=False");
-            await c.OpenAsync();
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'";
-            var pieces = new List<string>();
-            await using (var r = await cmd.ExecuteReaderAsync())
-            {
-                while (await r.ReadAsync())
-                {
-                    pieces.Add(r.GetString(0));
-                }
-            }
-
+            var pieces = TestDb.Column<string>(factory.DatabasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'");
             pieces.Should().HaveCount(acknowledged.Count);
             pieces.Should().AllSatisfy(p => perPiece.GetValueOrDefault(p).Should().Be(1, $"piece {p} is on chain exactly once"));
         }

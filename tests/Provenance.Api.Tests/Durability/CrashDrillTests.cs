@@ -104,18 +104,7 @@ public sealed class CrashDrillTests(ChainFixture chain)
         // Exactly once on chain: every stored piece of the artisan (acknowledged or committed just before a kill) has
         // one registration log, and there is one stored piece per acknowledged key.
         var db = Path.Combine(data, "provenance.db");
-        var pieceIds = new List<string>();
-        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            await c.OpenAsync();
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisanId}'";
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync())
-            {
-                pieceIds.Add(r.GetString(0));
-            }
-        }
+        var pieceIds = TestDb.Column<string>(db, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisanId}'");
 
         pieceIds.Should().HaveCount(acknowledged.Count, "a retried key does not register a second piece");
         var contract = JsonDocument.Parse(await File.ReadAllTextAsync(chain.DeploymentFile)).RootElement.GetProperty("address").GetString()!;

@@ -66,9 +66,9 @@ public sealed class DurabilityTests(ChainFixture chain)
         batches.Should().BeLessThan(clients * writes, "writes arriving together share executeBatch transactions");
 
         // The relayer's mined transactions use contiguous nonces, ending at its account's transaction count.
-        var nonces = Query(factory.DatabasePath, "SELECT DISTINCT nonce FROM chain_txs WHERE status = 'mined' ORDER BY nonce");
+        var nonces = TestDb.Column<long>(factory.DatabasePath, "SELECT DISTINCT nonce FROM chain_txs WHERE status = 'mined' ORDER BY nonce");
         nonces.Should().Equal(Enumerable.Range((int)nonces[0], nonces.Count).Select(n => (long)n));
-        var sender = QueryText(factory.DatabasePath, "SELECT sender FROM chain_txs LIMIT 1");
+        var sender = TestDb.Column<string>(factory.DatabasePath, "SELECT sender FROM chain_txs LIMIT 1").Single();
         var count = Convert.ToInt64((await chain.Chain.RpcAsync("eth_getTransactionCount", [sender, "latest"])).GetString(), 16);
         count.Should().Be(nonces[^1] + 1);
     }
@@ -100,7 +100,7 @@ public sealed class DurabilityTests(ChainFixture chain)
             }
 
             TestDb.Count(first.DatabasePath, "operations", "kind = 'register' AND status = 'submitted'").Should().Be(6);
-            sent = QueryTextAll(first.DatabasePath, "SELECT tx_hash FROM chain_txs WHERE status = 'sent'");
+            sent = TestDb.Column<string>(first.DatabasePath, "SELECT tx_hash FROM chain_txs WHERE status = 'sent'");
 
             // The files as a kill -9 leaves them (the relayer is idle: nothing is being written), then the gateway goes.
             foreach (var file in Directory.GetFiles(first.DataDirectory).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal)))
@@ -140,12 +140,12 @@ public sealed class DurabilityTests(ChainFixture chain)
         var databasePath = Path.Combine(crashImage, "provenance.db");
 
         var deployment = JsonDocument.Parse(File.ReadAllText(chain.DeploymentFile)).RootElement.GetProperty("address").GetString()!;
-        foreach (var pieceId in QueryTextAll(databasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'"))
+        foreach (var pieceId in TestDb.Column<string>(databasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'"))
         {
             (await ChainEventCountAsync(pieceId, deployment)).Should().Be(1, "each piece is registered on chain exactly once");
         }
 
-        QueryTextAll(databasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'").Should().HaveCount(6);
+        TestDb.Column<string>(databasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'").Should().HaveCount(6);
     }
 
     [Fact]
@@ -166,22 +166,22 @@ public sealed class DurabilityTests(ChainFixture chain)
             (await api.WaitForOperationAsync(id)).GetProperty("status").GetString().Should().Be("confirmed");
         }
 
-        var lostBlocks = QueryTextAll(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'");
+        var lostBlocks = TestDb.Column<string>(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'");
         (await chain.Chain.RpcAsync("evm_revert", [snapshot])).GetBoolean().Should().BeTrue();
         await chain.Chain.RpcAsync("evm_mine"); // the chain moves on without them
 
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline &&
                (TestDb.Count(factory.DatabasePath, "operations", "kind = 'register' AND status <> 'confirmed'") > 0 ||
-                QueryTextAll(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'").Intersect(lostBlocks).Any()))
+                TestDb.Column<string>(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'").Intersect(lostBlocks).Any()))
         {
             await Task.Delay(200);
         }
 
         TestDb.Count(factory.DatabasePath, "operations", "kind = 'register' AND status = 'confirmed'").Should().Be(4);
-        QueryTextAll(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'").Should().NotIntersectWith(lostBlocks);
+        TestDb.Column<string>(factory.DatabasePath, "SELECT DISTINCT block_hash FROM operations WHERE kind = 'register'").Should().NotIntersectWith(lostBlocks);
         var deployment = JsonDocument.Parse(File.ReadAllText(chain.DeploymentFile)).RootElement.GetProperty("address").GetString()!;
-        foreach (var pieceId in QueryTextAll(factory.DatabasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'"))
+        foreach (var pieceId in TestDb.Column<string>(factory.DatabasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'"))
         {
             (await ChainEventCountAsync(pieceId, deployment)).Should().Be(1);
         }
@@ -242,38 +242,4 @@ public sealed class DurabilityTests(ChainFixture chain)
             await Task.Delay(100);
         }
     }
-
-    private static List<long> Query(string path, string sql)
-    {
-        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var list = new List<long>();
-        while (r.Read())
-        {
-            list.Add(r.GetInt64(0));
-        }
-
-        return list;
-    }
-
-    private static List<string> QueryTextAll(string path, string sql)
-    {
-        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var list = new List<string>();
-        while (r.Read())
-        {
-            list.Add(r.GetString(0));
-        }
-
-        return list;
-    }
-
-    private static string QueryText(string path, string sql) => QueryTextAll(path, sql).Single();
 }

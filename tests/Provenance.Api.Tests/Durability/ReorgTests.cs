@@ -33,13 +33,13 @@ public sealed class ReorgTests(ChainFixture chain)
             await api.PieceAsync(code, 1); // indexed
         }
 
-        var oldHashes = Text(factory.DatabasePath, "SELECT DISTINCT block_hash FROM chain_events");
+        var oldHashes = TestDb.Column<string>(factory.DatabasePath, "SELECT DISTINCT block_hash FROM chain_events");
         oldHashes.Should().NotBeEmpty();
         await anvil.RpcAsync("anvil_reorg", [4, Array.Empty<object>()]); // the last 4 blocks replaced by empty ones
 
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline &&
-               (Text(factory.DatabasePath, "SELECT DISTINCT block_hash FROM chain_events").Intersect(oldHashes).Any() ||
+               (TestDb.Column<string>(factory.DatabasePath, "SELECT DISTINCT block_hash FROM chain_events").Intersect(oldHashes).Any() ||
                 TestDb.Count(factory.DatabasePath, "piece_state") < 3 ||
                 TestDb.Count(factory.DatabasePath, "operations", "kind = 'register' AND status <> 'confirmed'") > 0))
         {
@@ -51,34 +51,18 @@ public sealed class ReorgTests(ChainFixture chain)
         TestDb.Count(factory.DatabasePath, "piece_state").Should().Be(3);
         TestDb.Count(factory.DatabasePath, "operations", "kind = 'register' AND status = 'confirmed'").Should().Be(3);
         var contract = JsonDocument.Parse(await File.ReadAllTextAsync(deployment)).RootElement.GetProperty("address").GetString()!;
-        foreach (var pieceId in Text(factory.DatabasePath, "SELECT piece_id FROM pieces"))
+        foreach (var pieceId in TestDb.Column<string>(factory.DatabasePath, "SELECT piece_id FROM pieces"))
         {
             var logs = await anvil.RpcAsync("eth_getLogs", [new { fromBlock = "0x0", toBlock = "latest", address = contract, topics = new object?[] { null, pieceId } }]);
             logs.GetArrayLength().Should().Be(1);
         }
 
         // Every indexed event's block is on the chain now.
-        foreach (var row in Text(factory.DatabasePath, "SELECT DISTINCT block_number || ':' || block_hash FROM chain_events"))
+        foreach (var row in TestDb.Column<string>(factory.DatabasePath, "SELECT DISTINCT block_number || ':' || block_hash FROM chain_events"))
         {
             var (number, hash) = (Convert.ToInt64(row.Split(':')[0]), row.Split(':')[1]);
             var block = await anvil.RpcAsync("eth_getBlockByNumber", [$"0x{number:x}", false]);
             block.GetProperty("hash").GetString().Should().Be(hash);
         }
-    }
-
-    private static List<string> Text(string path, string sql)
-    {
-        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var list = new List<string>();
-        while (r.Read())
-        {
-            list.Add(r.GetString(0));
-        }
-
-        return list;
     }
 }

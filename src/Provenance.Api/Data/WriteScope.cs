@@ -1,14 +1,14 @@
 using System.Data;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Provenance.Api.Data;
 
-namespace Provenance.Api.Idempotency;
+namespace Provenance.Api.Data;
 
 /// <summary>
-/// An ambient SQLite write transaction for one HTTP request: while a scope is active on the async flow, every
-/// <see cref="Db.WriteAsync{T}"/> joins it (each call under its own savepoint) instead of committing on its own, so
-/// the request's rows and its idempotency record commit together or not at all. Locks a write path hands over with
+/// The store's ambient write transaction for a unit of work larger than one <see cref="Db.WriteAsync{T}"/> (an HTTP
+/// request with an Idempotency-Key): while a scope is active on the async flow, every <see cref="Db.WriteAsync{T}"/>
+/// joins it (each call under its own savepoint) instead of committing on its own, so the request's rows and what the
+/// scope's owner adds at <see cref="CommitAsync"/> (the idempotency record) commit together or not at all. Locks a write path hands over with
 /// <see cref="Defer"/> (the signers' nonce locks) are held until the scope commits or rolls back, so no other request
 /// can read a nonce this request has consumed but not yet committed.
 /// </summary>
@@ -25,9 +25,6 @@ public sealed class WriteScope : IAsyncDisposable
 
     /// <summary>The scope active on this async flow, if any.</summary>
     public static WriteScope? Current => Ambient.Value;
-
-    /// <summary>Whether a write joined the scope.</summary>
-    public bool HasWrites => _tx is not null;
 
     /// <summary>Starts a scope on the current async flow.</summary>
     public static WriteScope Begin(Db db)
