@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Provenance.Api.Records;
+using Provenance.Records;
 using Provenance.Ethereum;
 using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Hex;
@@ -285,7 +285,7 @@ public sealed class Verifier(ChainReader chain, int parallelism = 8)
     {
         try
         {
-            return HexConvert.ToHex(Keccak.Keccak256(Jcs.Canonicalize(json)));
+            return HexConvert.ToHex(RecordHashing.Of(json));
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
