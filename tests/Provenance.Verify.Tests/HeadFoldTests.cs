@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Provenance.Ethereum;
+using Provenance.Ethereum.Contracts.Registry;
 using Provenance.Testing;
 using Provenance.Verify.Chain;
 
@@ -34,11 +35,11 @@ public class HeadFoldTests
         var id = "0x" + new string('1', 64);
         var record = "0x" + new string('2', 64);
         var actor = Address.Parse("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
-        var baseline = HeadFold.Next(HeadFold.Genesis, id, 2, EventKind.Processing, actor, Address.Zero, record, RegistryAbi.ZeroHash);
+        var baseline = HeadFold.Next(HeadFold.Genesis, id, 2, EventKind.Processing, actor, Address.Zero, record, HistoryLogs.ZeroHash);
 
-        HeadFold.Next(HeadFold.Genesis, id, 3, EventKind.Processing, actor, Address.Zero, record, RegistryAbi.ZeroHash).Should().NotBe(baseline);
-        HeadFold.Next(HeadFold.Genesis, id, 2, EventKind.Note, actor, Address.Zero, record, RegistryAbi.ZeroHash).Should().NotBe(baseline);
-        HeadFold.Next(HeadFold.Genesis, id, 2, EventKind.Processing, actor, actor, record, RegistryAbi.ZeroHash).Should().NotBe(baseline);
-        HeadFold.Next(baseline, id, 2, EventKind.Processing, actor, Address.Zero, record, RegistryAbi.ZeroHash).Should().NotBe(baseline);
+        HeadFold.Next(HeadFold.Genesis, id, 3, EventKind.Processing, actor, Address.Zero, record, HistoryLogs.ZeroHash).Should().NotBe(baseline);
+        HeadFold.Next(HeadFold.Genesis, id, 2, EventKind.Note, actor, Address.Zero, record, HistoryLogs.ZeroHash).Should().NotBe(baseline);
+        HeadFold.Next(HeadFold.Genesis, id, 2, EventKind.Processing, actor, actor, record, HistoryLogs.ZeroHash).Should().NotBe(baseline);
+        HeadFold.Next(baseline, id, 2, EventKind.Processing, actor, Address.Zero, record, HistoryLogs.ZeroHash).Should().NotBe(baseline);
     }
 }

@@ -129,8 +129,7 @@ public sealed record RegistryError(string Name, int Status, string Detail)
     {
         "ProvenanceRegistryUnknownPiece" => 404,
         "ProvenanceRegistryMissingRole" or "ProvenanceRegistryNotArtisan" or "ProvenanceRegistryNotPieceParty"
-            or "ProvenanceRegistryNotClaimSigner" or "ProvenanceRegistryInvalidSignature"
-            or "ProvenanceRegistryUnauthorizedCaller" => 403,
+            or "ProvenanceRegistryNotClaimSigner" or "ProvenanceRegistryInvalidSignature" => 403,
         "ProvenanceRegistryPieceExists" or "ProvenanceRegistryNotCustodian" or "ProvenanceRegistryInvalidStatus"
             or "ProvenanceRegistryAlreadyClaimed" or "ProvenanceRegistryInvalidNonce" => 409,
         _ => 422,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Hex;
+using Provenance.Records;
 
 namespace Provenance.Api.Records;
 
@@ -26,5 +27,5 @@ public static class RecordHash
     }
 
     /// <summary>Hashes stored record text as it is now (canonicalising it first).</summary>
-    public static byte[] OfStored(string json) => Keccak.Keccak256(Jcs.Canonicalize(json));
+    public static byte[] OfStored(string json) => RecordHashing.Of(json);
 }

@@ -1,4 +1,5 @@
 using Provenance.Ethereum;
+using Provenance.Ethereum.Contracts.Registry;
 using Provenance.Ethereum.Eth;
 using Provenance.Ethereum.Hex;
 
@@ -26,13 +27,13 @@ public sealed class ChainReader(EthClient eth, Address registry, LogPagingOption
         var chainId = (long)await eth.GetChainIdAsync(ct);
         var pieces = new Dictionary<string, PieceHistory>(StringComparer.OrdinalIgnoreCase);
         var problems = new List<(HistoryEntry, string)>();
-        var filter = new LogFilter { Addresses = [registry], Topics = [RegistryAbi.HistoryTopics] };
+        var filter = new LogFilter { Addresses = [registry], Topics = [HistoryLogs.Topics] };
         long count = 0;
         await foreach (var page in eth.GetLogsPagedAsync(filter, fromBlock, toBlock, paging, ct))
         {
             foreach (var log in page.Logs.Where(l => !l.Removed).OrderBy(l => l.BlockNumber).ThenBy(l => l.LogIndex))
             {
-                if (RegistryAbi.Decode(log) is not { } entry)
+                if (HistoryLogs.Decode(log) is not { } entry)
                 {
                     continue;
                 }
@@ -51,12 +52,12 @@ public sealed class ChainReader(EthClient eth, Address registry, LogPagingOption
     }
 
     /// <summary><c>piece(id)</c> as of <paramref name="block"/>.</summary>
-    public async Task<OnChainPiece> ReadPieceAsync(string pieceId, ulong block, CancellationToken ct)
+    public async Task<PieceView> ReadPieceAsync(string pieceId, ulong block, CancellationToken ct)
     {
         var data = await eth.CallAsync(new CallRequest
         {
-            To = registry, Data = RegistryAbi.Piece.Encode(HexConvert.FromHex(pieceId)),
+            To = registry, Data = RegistryDeclarations.Piece.Encode(HexConvert.FromHex(pieceId)),
         }, block, ct);
-        return RegistryAbi.DecodePiece(data);
+        return RegistryDeclarations.DecodePiece(data);
     }
 }

@@ -1,4 +1,5 @@
 using Provenance.Ethereum;
+using Provenance.Ethereum.Contracts.Registry;
 
 namespace Provenance.Verify.Chain;
 

@@ -1,69 +1,6 @@
+using Provenance.Ethereum.Contracts.Registry;
+
 namespace Provenance.Verify.Chain;
-
-/// <summary><c>IProvenanceRegistry.EventKind</c>, in the contract's order (the ordinal is folded into the head).</summary>
-public enum EventKind
-{
-    /// <summary>Registration (entry 1).</summary>
-    Registration,
-
-    /// <summary>A craft step.</summary>
-    Processing,
-
-    /// <summary>Certification.</summary>
-    Certification,
-
-    /// <summary>Shipping.</summary>
-    Shipping,
-
-    /// <summary>Export.</summary>
-    Export,
-
-    /// <summary>Sale (Active → Sold).</summary>
-    Sale,
-
-    /// <summary>Payment confirmed by the registering artisan.</summary>
-    PaymentConfirmed,
-
-    /// <summary>A note.</summary>
-    Note,
-
-    /// <summary>Custody transfer.</summary>
-    Handoff,
-
-    /// <summary>Flagged.</summary>
-    Flag,
-
-    /// <summary>Flag cleared.</summary>
-    Unflag,
-
-    /// <summary>Revoked.</summary>
-    Revocation,
-
-    /// <summary>Claimed by an owner.</summary>
-    Claim,
-}
-
-/// <summary><c>IProvenanceRegistry.PieceStatus</c>.</summary>
-public enum PieceStatus
-{
-    /// <summary>Never registered.</summary>
-    None,
-
-    /// <summary>Registered.</summary>
-    Active,
-
-    /// <summary>Sold at retail.</summary>
-    Sold,
-
-    /// <summary>Claimed by an owner.</summary>
-    Claimed,
-
-    /// <summary>Flagged.</summary>
-    Flagged,
-
-    /// <summary>Revoked for good.</summary>
-    Revoked,
-}
 
 /// <summary>
 /// One entry of a piece's history as a registry log states it: the fields the head fold needs, the head the log
@@ -97,15 +34,3 @@ public sealed record HistoryEntry(
 
 /// <summary>Where a log is on chain.</summary>
 public sealed record LogLocation(ulong BlockNumber, ulong LogIndex, string BlockHash, string TransactionHash);
-
-/// <summary>A piece's stored state as <c>piece(id)</c> returns it.</summary>
-public sealed record OnChainPiece(
-    PieceStatus Status,
-    PieceStatus StatusBeforeFlag,
-    Ethereum.Address Custodian,
-    Ethereum.Address Artisan,
-    Ethereum.Address ClaimSigner,
-    Ethereum.Address Owner,
-    long EventCount,
-    long ClaimedAt,
-    string Head);

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Provenance.Api.Records;
+using Provenance.Records;
 using Provenance.Ethereum;
+using Provenance.Ethereum.Contracts.Registry;
 using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Hex;
 using Provenance.Verify.Chain;
@@ -78,8 +79,8 @@ public sealed class Verifier(ChainReader chain, int parallelism = 8)
                     }
                 }
 
-                Check("head", replay.Head.ToLowerInvariant(), stored.Head.ToLowerInvariant());
-                Check("eventCount", replay.EventCount, stored.EventCount);
+                Check("head", replay.Head.ToLowerInvariant(), HexConvert.ToHex(stored.Head));
+                Check("eventCount", replay.EventCount, (long)stored.EventCount);
                 Check("status", replay.Status, stored.Status);
                 Check("custodian", replay.Custodian, stored.Custodian);
                 Check("artisan", replay.Artisan, stored.Artisan);
@@ -237,7 +238,7 @@ public sealed class Verifier(ChainReader chain, int parallelism = 8)
     private static long CompareRecords(PieceHistory history, IndexedPiece piece, bool complete, ulong asOf, Action<long?, string> diff)
     {
         long verified = 0;
-        var onChain = history.Entries.Where(e => e.RecordHash != RegistryAbi.ZeroHash).ToList();
+        var onChain = history.Entries.Where(e => e.RecordHash != HistoryLogs.ZeroHash).ToList();
         var chainHashes = onChain.Select(e => e.RecordHash.ToLowerInvariant()).ToHashSet();
         var held = piece.Records.GroupBy(r => r.Hash.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var entry in onChain.Where(e => e.Location.BlockNumber <= asOf))
@@ -285,7 +286,7 @@ public sealed class Verifier(ChainReader chain, int parallelism = 8)
     {
         try
         {
-            return HexConvert.ToHex(Keccak.Keccak256(Jcs.Canonicalize(json)));
+            return HexConvert.ToHex(RecordHashing.Of(json));
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
@@ -294,5 +295,5 @@ public sealed class Verifier(ChainReader chain, int parallelism = 8)
     }
 
     /// <summary>The piece id of a code: keccak256 of its UTF-8 bytes.</summary>
-    public static string IdOf(string code) => HexConvert.ToHex(Keccak.Keccak256(Encoding.UTF8.GetBytes(code)));
+    public static string IdOf(string code) => HexConvert.ToHex(ProvenanceRegistryClient.PieceId(code));
 }

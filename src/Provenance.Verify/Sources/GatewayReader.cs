@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Provenance.Ethereum;
+using Provenance.Ethereum.Contracts.Registry;
 using Provenance.Verify.Chain;
 
 namespace Provenance.Verify.Sources;

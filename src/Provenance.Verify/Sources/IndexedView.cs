@@ -1,4 +1,5 @@
 using Provenance.Ethereum;
+using Provenance.Ethereum.Contracts.Registry;
 using Provenance.Verify.Chain;
 
 namespace Provenance.Verify.Sources;

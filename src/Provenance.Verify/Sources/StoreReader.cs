@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Provenance.Ethereum;
+using Provenance.Ethereum.Contracts.Registry;
 using Provenance.Verify.Chain;
 
 namespace Provenance.Verify.Sources;

@@ -1,9 +1,8 @@
-extern alias verify;
 using System.Text.Json;
 using Provenance.Api.Tests.Support;
 using Provenance.Ethereum;
-using Verifier = verify::Provenance.Verify.VerifyCommand;
-using VerifyOptions = verify::Provenance.Verify.VerifyOptions;
+using Verifier = Provenance.Verify.VerifyCommand;
+using VerifyOptions = Provenance.Verify.VerifyOptions;
 
 namespace Provenance.Api.Tests.Audit;
 
@@ -94,7 +93,7 @@ public sealed class IntegrityTests(ChainFixture chain) : IDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private async Task<verify::Provenance.Verify.Checks.VerificationReport> VerifyAsync(TestActor auditor, bool store)
+    private async Task<Provenance.Verify.Checks.VerificationReport> VerifyAsync(TestActor auditor, bool store)
     {
         using var deployment = JsonDocument.Parse(await File.ReadAllTextAsync(chain.DeploymentFile));
         var options = new VerifyOptions(new Uri(chain.Chain.RpcUrl), Address.Parse(deployment.RootElement.GetProperty("address").GetString()!),

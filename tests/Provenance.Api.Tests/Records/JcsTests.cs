@@ -1,5 +1,6 @@
 using System.Text;
 using Provenance.Api.Records;
+using Provenance.Records;
 
 namespace Provenance.Api.Tests.Records;
 

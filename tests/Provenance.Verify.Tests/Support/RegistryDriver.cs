@@ -114,7 +114,7 @@ public sealed class RegistryDriver : IAsyncLifetime
 
     /// <summary>Appends an event of <paramref name="kind"/> (Processing … Note).</summary>
     public Task AppendAsync(EthKey actor, string code, string kind, int n) =>
-        ActAsync(actor, code, kind, Record(code, kind, n), Call("appendEvent", Id(code), (int)Enum.Parse<Chain.EventKind>(kind), Hash(Record(code, kind, n))), null);
+        ActAsync(actor, code, kind, Record(code, kind, n), Call("appendEvent", Id(code), (int)Enum.Parse<Provenance.Ethereum.Contracts.Registry.EventKind>(kind), Hash(Record(code, kind, n))), null);
 
     /// <summary>Hands custody from <paramref name="from"/> to <paramref name="to"/> with <paramref name="to"/>'s signature.</summary>
     public async Task HandoffAsync(EthKey from, EthKey to, string code, int n)
@@ -161,7 +161,7 @@ public sealed class RegistryDriver : IAsyncLifetime
         var owner = (Address)state[5]!;
         Actions.Add(new ActionRecord(code, id, (long)(BigInteger)state[6]!, kind, actor.Address.ToString(), counterparty?.ToString(),
             json is null ? HexConvert.ToHex(new byte[32]) : HexConvert.ToHex(Hash(json)), json, HexConvert.ToHex((byte[])state[8]!),
-            log.BlockNumber, log.LogIndex, log.TransactionHash, ((Chain.PieceStatus)(int)(BigInteger)state[0]!).ToString(),
+            log.BlockNumber, log.LogIndex, log.TransactionHash, ((Provenance.Ethereum.Contracts.Registry.PieceStatus)(byte)(BigInteger)state[0]!).ToString(),
             ((Address)state[2]!).ToString(), owner.IsZero ? null : owner.ToString()));
     }
 

@@ -36,17 +36,8 @@ public sealed class ProvenanceRegistryClient : ContractClient
         "grantRole(bytes32,address)",
     ];
 
-    /// <summary>Event signatures decoded into <see cref="RegistryEvent"/> records.</summary>
-    public static IReadOnlyList<string> BoundEvents { get; } =
-    [
-        "PieceRegistered(bytes32,address,address,address[],bytes32,bytes32)",
-        "EventAppended(bytes32,uint8,address,uint256,bytes32,bytes32)",
-        "CustodyTransferred(bytes32,address,address,uint256,bytes32,bytes32)",
-        "StatusChanged(bytes32,address,uint8,uint8,uint8,uint256,bytes32,bytes32)",
-        "PieceClaimed(bytes32,address,address,uint256,bytes32)",
-        "ActionSucceeded(uint256)",
-        "ActionFailed(uint256,address,uint256,bool,bytes)",
-    ];
+    /// <summary>Event signatures decoded into <see cref="RegistryEvent"/> records (those of <see cref="RegistryDeclarations.Events"/>).</summary>
+    public static IReadOnlyList<string> BoundEvents { get; } = RegistryDeclarations.Events.Select(e => e.Signature).ToArray();
 
     /// <summary>Custom error signatures the gateway maps to statuses (decoded by name from the ABI).</summary>
     public static IReadOnlyList<string> BoundErrors { get; } =
@@ -182,9 +173,12 @@ public sealed class ProvenanceRegistryClient : ContractClient
 
     // Events and errors -----------------------------------------------------------------------------------------------
 
-    /// <summary>Decodes the registry's bound events among <paramref name="logs"/> into typed records, in log order.</summary>
+    /// <summary>
+    /// Decodes this registry's bound events among <paramref name="logs"/> into typed records, in log order (with
+    /// <see cref="RegistryDeclarations"/>, whose signatures the constructor checked against the ABI).
+    /// </summary>
     public IReadOnlyList<RegistryEvent> DecodeEvents(IEnumerable<EthLog> logs) =>
-        DecodeLogs(logs).Select(RegistryEvent.Decode).OfType<RegistryEvent>().ToList();
+        logs.Where(l => l.Address == Address).Select(RegistryDeclarations.Decode).OfType<RegistryEvent>().ToList();
 
     /// <summary>A filter for all bound registry events of this contract (for <see cref="EthClient.GetLogsPagedAsync"/>).</summary>
     public LogFilter RegistryEventFilter() => new()

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Provenance.Api.Records;
+namespace Provenance.Records;
 
 /// <summary>
 /// RFC 8785 JSON Canonicalization Scheme: object members sorted by their UTF-16 code units, no whitespace,
@@ -193,11 +192,4 @@ public static class Jcs
 
         return sb.ToString();
     }
-
-    /// <summary>Serializer options for records: no indentation, no HTML escaping (JCS re-escapes anyway).</summary>
-    public static readonly JsonSerializerOptions RecordJson = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
 }
