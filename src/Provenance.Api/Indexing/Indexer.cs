@@ -33,7 +33,7 @@ public sealed partial class Indexer(
             {
                 break;
             }
-            catch (Exception e) when (e is RpcException or NotSupportedException)
+            catch (Exception e) when (e is RpcException or NotSupportedException or ChainMovedException)
             {
                 logger.LogWarning("Indexer: chain unavailable ({Reason}); retrying", e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
@@ -71,16 +71,8 @@ public sealed partial class Indexer(
         };
         await foreach (var page in eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, null, ct))
         {
-            var end = await eth.GetBlockByNumberAsync(page.ToBlock, ct)
-                      ?? throw new InvalidOperationException($"block {page.ToBlock} not found");
             var decoded = page.Logs.Where(l => !l.Removed).Select(codec.Decode).OfType<PieceLog>().ToList();
-            var blockTimes = new Dictionary<ulong, long> { [end.Number] = (long)end.Timestamp };
-            foreach (var number in decoded.Select(d => d.Log.BlockNumber).Distinct().Where(n => !blockTimes.ContainsKey(n)))
-            {
-                var block = await eth.GetBlockByNumberAsync(number, ct);
-                blockTimes[number] = (long)(block?.Timestamp ?? 0);
-            }
-
+            var (end, blockTimes) = await BlocksAsync(page.ToBlock, decoded.Select(d => (d.Log.BlockNumber, d.Log.BlockHash)), ct);
             await db.WriteAsync(async (c, tx) =>
             {
                 foreach (var log in decoded)
@@ -104,6 +96,35 @@ public sealed partial class Indexer(
         }
 
         return head;
+    }
+
+    /// <summary>
+    /// The page's end block and the time of every block holding one of its logs, in one JSON-RPC batch of
+    /// <c>eth_getBlockByNumber</c> calls. A log's block must still carry the log's block hash; otherwise the chain moved
+    /// since <c>eth_getLogs</c> and the page is read again on the next pass.
+    /// </summary>
+    private async Task<(Block End, Dictionary<ulong, long> Times)> BlocksAsync(
+        ulong toBlock, IEnumerable<(ulong Number, string Hash)> logBlocks, CancellationToken ct)
+    {
+        var batch = new JsonRpcBatch();
+        var end = batch.Add(EthCalls.GetBlockByNumber(toBlock));
+        var blocks = logBlocks.Distinct()
+            .Select(b => (b.Number, b.Hash, Block: b.Number == toBlock ? end : batch.Add(EthCalls.GetBlockByNumber(b.Number)))).ToList();
+        await eth.Rpc.SendBatchAsync(batch, ct);
+        var endBlock = await end ?? throw new ChainMovedException($"block {toBlock} not found");
+        var times = new Dictionary<ulong, long> { [toBlock] = (long)endBlock.Timestamp };
+        foreach (var (number, hash, task) in blocks)
+        {
+            var block = await task;
+            if (block is null || !string.Equals(block.Hash, hash, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ChainMovedException($"block {number} is no longer {hash}");
+            }
+
+            times[number] = (long)block.Timestamp;
+        }
+
+        return (endBlock, times);
     }
 
     private async Task<long> RewindIfForkedAsync(CancellationToken ct)
@@ -207,6 +228,9 @@ public sealed partial class Indexer(
         System.Text.Json.JsonSerializer.Deserialize(args, Hosting.ApiJsonContext.Default.IndexedArgs)!.Status is { } s
             ? Enum.Parse<PieceStatus>(s) : null;
 }
+
+/// <summary>The chain changed under a page being indexed (a block re-mined between <c>eth_getLogs</c> and its header).</summary>
+internal sealed class ChainMovedException(string message) : Exception(message);
 
 /// <summary>The decoded log fields kept beside the indexed columns.</summary>
 public sealed record IndexedArgs(string Head, string? Status, string[] Makers);
