@@ -1,6 +1,7 @@
 using System.Numerics;
 using Provenance.Ethereum;
 using Provenance.Ethereum.Abi;
+using Provenance.Ethereum.Contracts.Registry;
 using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Eth;
 using Provenance.Ethereum.Hex;
@@ -8,58 +9,41 @@ using Provenance.Ethereum.Submission;
 
 namespace Provenance.Api.Chain;
 
-/// <summary>Encodes registry calls and decodes its logs with Provenance.Ethereum's ABI codec.</summary>
+/// <summary>
+/// Encodes registry calls and decodes its logs into the gateway's shapes, as a thin adapter over the Ethereum layer's
+/// registry bindings (<see cref="ProvenanceRegistryClient"/>, <see cref="RegistryDeclarations"/>).
+/// </summary>
 public sealed class RegistryCodec(RegistryAbi registry) : IRegistryCodec
 {
-    private static readonly string[] PieceEvents = ["PieceRegistered", "EventAppended", "CustodyTransferred", "StatusChanged", "PieceClaimed"];
-
     /// <inheritdoc />
-    public IReadOnlyList<string> IndexedTopics =>
-        PieceEvents.Select(e => HexConvert.ToHex(registry.Abi.GetEvent(e).Topic0)).ToArray();
+    public IReadOnlyList<string> IndexedTopics => RegistryDeclarations.HistoryTopics;
 
     /// <inheritdoc />
     public byte[] ExecuteBatch(IReadOnlyList<SignedAction> actions) =>
-        registry.Abi.GetFunction("executeBatch").Encode([actions.Select(a => (object?)RegistryAbi.ToTuple(a)).ToArray()]);
+        registry.Client.ExecuteBatch(actions.Select(a => a.ToBinding()).ToArray()).Data;
 
     /// <inheritdoc />
     public byte[] GrantRole(string roleName, string account) =>
-        registry.Abi.GetFunction("grantRole").Encode(RegistryAbi.Role(roleName), Address.Parse(account));
+        registry.Client.GrantRole(Keccak.Keccak256(roleName), Address.Parse(account)).Data;
 
     /// <inheritdoc />
     public RegistryLog? Decode(EthLog log)
     {
-        if (log.Topics.Count == 0)
+        static string Hex(byte[] value) => HexConvert.ToHex(value);
+        return RegistryDeclarations.Decode(log) switch
         {
-            return null;
-        }
-
-        var topics = log.Topics.Select(HexConvert.FromHex).ToList();
-        var e = registry.Abi.FindEvent(topics[0]);
-        if (e is null)
-        {
-            return null;
-        }
-
-        var v = e.DecodeLog(topics, log.Data);
-        string Hex(string name) => HexConvert.ToHex(v.Get<byte[]>(name));
-        string Addr(string name) => v.Get<Address>(name).ToString();
-        long Long(string name) => (long)v.Get<BigInteger>(name);
-        return e.Name switch
-        {
-            "PieceRegistered" => new PieceLog(log, e.Name, Hex("id"), EventKind.Registration, 1, Addr("artisan"), Addr("claimSigner"),
-                Hex("recordHash"), Hex("head"), PieceStatus.Active,
-                ((object?[])v["makers"]!).Select(m => ((Address)m!).ToString()).ToArray()),
-            "EventAppended" => new PieceLog(log, e.Name, Hex("id"), (EventKind)Long("kind"), Long("seq"), Addr("actor"), null,
-                Hex("recordHash"), Hex("head"), (EventKind)Long("kind") == EventKind.Sale ? PieceStatus.Sold : null, []),
-            "CustodyTransferred" => new PieceLog(log, e.Name, Hex("id"), EventKind.Handoff, Long("seq"), Addr("from"), Addr("to"),
-                Hex("recordHash"), Hex("head"), null, []),
-            "StatusChanged" => new PieceLog(log, e.Name, Hex("id"), (EventKind)Long("kind"), Long("seq"), Addr("actor"), null,
-                Hex("recordHash"), Hex("head"), (PieceStatus)Long("status"), []),
-            "PieceClaimed" => new PieceLog(log, e.Name, Hex("id"), EventKind.Claim, Long("seq"), Addr("claimSigner"), Addr("owner"),
-                SignedAction.ZeroHash, Hex("head"), PieceStatus.Claimed, []),
-            "ActionSucceeded" => new ActionSucceededLog(log, (int)Long("index")),
-            "ActionFailed" => new ActionFailedLog(log, (int)Long("index"), Addr("signer"), Long("nonce"), v.Get<bool>("nonceConsumed"),
-                registry.DecodeError(v.Get<byte[]>("reason"))),
+            PieceRegistered e => new PieceLog(log, nameof(PieceRegistered), Hex(e.Id), EventKind.Registration, 1, e.Artisan.ToString(),
+                e.ClaimSigner.ToString(), Hex(e.RecordHash), Hex(e.Head), PieceStatus.Active, e.Makers.Select(m => m.ToString()).ToArray()),
+            EventAppended e => new PieceLog(log, nameof(EventAppended), Hex(e.Id), e.Kind, (long)e.Seq, e.Actor.ToString(), null,
+                Hex(e.RecordHash), Hex(e.Head), e.Kind == EventKind.Sale ? PieceStatus.Sold : null, []),
+            CustodyTransferred e => new PieceLog(log, nameof(CustodyTransferred), Hex(e.Id), EventKind.Handoff, (long)e.Seq, e.From.ToString(),
+                e.To.ToString(), Hex(e.RecordHash), Hex(e.Head), null, []),
+            StatusChanged e => new PieceLog(log, nameof(StatusChanged), Hex(e.Id), e.Kind, (long)e.Seq, e.Actor.ToString(), null,
+                Hex(e.RecordHash), Hex(e.Head), e.Status, []),
+            PieceClaimed e => new PieceLog(log, nameof(PieceClaimed), Hex(e.Id), EventKind.Claim, (long)e.Seq, e.ClaimSigner.ToString(),
+                e.Owner.ToString(), SignedAction.ZeroHash, Hex(e.Head), PieceStatus.Claimed, []),
+            ActionSucceeded e => new ActionSucceededLog(log, (int)e.Index),
+            ActionFailed e => new ActionFailedLog(log, (int)e.Index, e.Signer.ToString(), (long)e.Nonce, e.NonceConsumed, registry.DecodeError(e.Reason)),
             _ => null,
         };
     }
@@ -81,39 +65,35 @@ public sealed class RegistryChain(Deployment deployment, EthClient eth, Registry
     public string Address => deployment.Address;
 
     /// <inheritdoc />
-    public async Task<long> NonceAsync(string signer, CancellationToken ct)
-    {
-        var f = registry.Abi.GetFunction("nonces");
-        var result = await CallAsync(f.Encode(Provenance.Ethereum.Address.Parse(signer)), null, ct);
-        return (long)f.DecodeOutput(result).Get<BigInteger>(0);
-    }
+    public async Task<long> NonceAsync(string signer, CancellationToken ct) =>
+        (long)await registry.Client.GetNonceAsync(Provenance.Ethereum.Address.Parse(signer), ct);
 
     /// <inheritdoc />
     public async Task<RegistryPiece> PieceAsync(string pieceId, CancellationToken ct)
     {
-        var f = registry.Abi.GetFunction("piece");
-        var t = (object?[])f.DecodeOutput(await CallAsync(f.Encode(HexConvert.FromHex(pieceId)), null, ct))[0]!;
-        return new RegistryPiece((PieceStatus)(int)(BigInteger)t[0]!, t[2]!.ToString()!, t[3]!.ToString()!, t[4]!.ToString()!,
-            t[5]!.ToString()!, (long)(BigInteger)t[6]!, (long)(BigInteger)t[7]!, HexConvert.ToHex((byte[])t[8]!));
+        var p = await registry.Client.GetPieceAsync(HexConvert.FromHex(pieceId), ct);
+        return new RegistryPiece(p.Status, p.Custodian.ToString(), p.Artisan.ToString(), p.ClaimSigner.ToString(), p.Owner.ToString(),
+            (long)p.EventCount, (long)p.ClaimedAt, HexConvert.ToHex(p.Head));
     }
 
     /// <inheritdoc />
     public async Task<RegistryError?> SimulateAsync(SignedAction a, CancellationToken ct)
     {
-        var abi = registry.Abi;
+        var client = registry.Client;
         var id = HexConvert.FromHex(a.Id);
         var record = HexConvert.FromHex(a.RecordHash);
-        var (data, from) = a.Action switch
+        var account = Provenance.Ethereum.Address.Parse(a.Account);
+        var (call, from) = a.Action switch
         {
-            ActionType.Register => (abi.GetFunction("register").Encode(id, record,
-                a.Makers.Select(m => (object?)Provenance.Ethereum.Address.Parse(m)).ToArray(), Provenance.Ethereum.Address.Parse(a.Account)), a.Signer),
-            ActionType.AppendEvent => (abi.GetFunction("appendEvent").Encode(id, (int)a.Kind, record), a.Signer),
-            ActionType.Flag => (abi.GetFunction("flag").Encode(id, record), a.Signer),
-            ActionType.Unflag => (abi.GetFunction("unflag").Encode(id, record), a.Signer),
-            ActionType.Revoke => (abi.GetFunction("revoke").Encode(id, record), a.Signer),
-            ActionType.Claim => (abi.GetFunction("claim").Encode(id, Provenance.Ethereum.Address.Parse(a.Account)), a.Signer),
-            _ => (abi.GetFunction("execute").Encode([RegistryAbi.ToTuple(a)]), (string?)null),
+            ActionType.Register => (client.Register(id, record, a.Makers.Select(Provenance.Ethereum.Address.Parse).ToArray(), account), a.Signer),
+            ActionType.AppendEvent => (client.AppendEvent(id, a.Kind, record), a.Signer),
+            ActionType.Flag => (client.Flag(id, record), a.Signer),
+            ActionType.Unflag => (client.Unflag(id, record), a.Signer),
+            ActionType.Revoke => (client.Revoke(id, record), a.Signer),
+            ActionType.Claim => (client.Claim(id, account), a.Signer),
+            _ => (client.Execute(a.ToBinding()), (string?)null),
         };
+        var data = call.Data;
         try
         {
             await CallAsync(data, from, ct);
@@ -188,12 +168,8 @@ public sealed class RegistryChain(Deployment deployment, EthClient eth, Registry
     }
 
     /// <summary>The digests the registry itself computes (<c>actionDigests</c>): a cross-check of the local EIP-712 hashing.</summary>
-    public async Task<(byte[] Signer, byte[] Receiver)> ContractDigestsAsync(SignedAction action, CancellationToken ct)
-    {
-        var f = registry.Abi.GetFunction("actionDigests");
-        var result = f.DecodeOutput(await CallAsync(f.Encode([RegistryAbi.ToTuple(action)]), null, ct));
-        return (result.Get<byte[]>(0), result.Get<byte[]>(1));
-    }
+    public Task<(byte[] Signer, byte[] Receiver)> ContractDigestsAsync(SignedAction action, CancellationToken ct) =>
+        registry.Client.GetActionDigestsAsync(action.ToBinding(), ct);
 
     private Task<byte[]> CallAsync(byte[] data, string? from, CancellationToken ct) =>
         eth.CallAsync(new CallRequest

@@ -1,102 +1,18 @@
 using System.Text.Json.Serialization;
+using Provenance.Ethereum;
+using Provenance.Ethereum.Contracts.Registry;
+using Provenance.Ethereum.Hex;
 
 namespace Provenance.Api.Chain;
-
-/// <summary>IProvenanceRegistry.ActionType.</summary>
-public enum ActionType
-{
-    /// <summary>Register a piece.</summary>
-    Register,
-
-    /// <summary>Append an event.</summary>
-    AppendEvent,
-
-    /// <summary>Two-party custody transfer.</summary>
-    Handoff,
-
-    /// <summary>Flag a piece.</summary>
-    Flag,
-
-    /// <summary>Clear a flag.</summary>
-    Unflag,
-
-    /// <summary>Revoke a piece for good.</summary>
-    Revoke,
-
-    /// <summary>Claim ownership with the claim key.</summary>
-    Claim,
-}
-
-/// <summary>IProvenanceRegistry.EventKind (the order is the contract's).</summary>
-public enum EventKind
-{
-    /// <summary>Registration (entry 1).</summary>
-    Registration,
-
-    /// <summary>A craft step: spinning, dyeing, weaving, embroidery, washing, finishing.</summary>
-    Processing,
-
-    /// <summary>Lab test / GI certification.</summary>
-    Certification,
-
-    /// <summary>Shipping.</summary>
-    Shipping,
-
-    /// <summary>Export.</summary>
-    Export,
-
-    /// <summary>Retail sale.</summary>
-    Sale,
-
-    /// <summary>The artisan confirms being paid.</summary>
-    PaymentConfirmed,
-
-    /// <summary>A free note.</summary>
-    Note,
-
-    /// <summary>Custody transfer.</summary>
-    Handoff,
-
-    /// <summary>Flagged.</summary>
-    Flag,
-
-    /// <summary>Flag cleared.</summary>
-    Unflag,
-
-    /// <summary>Revoked.</summary>
-    Revocation,
-
-    /// <summary>Claimed by an owner.</summary>
-    Claim,
-}
-
-/// <summary>IProvenanceRegistry.PieceStatus.</summary>
-public enum PieceStatus
-{
-    /// <summary>Never registered.</summary>
-    None,
-
-    /// <summary>Registered, not sold.</summary>
-    Active,
-
-    /// <summary>Sold at retail.</summary>
-    Sold,
-
-    /// <summary>Claimed by an owner.</summary>
-    Claimed,
-
-    /// <summary>Flagged by a certifier or admin.</summary>
-    Flagged,
-
-    /// <summary>Revoked for good.</summary>
-    Revoked,
-}
 
 /// <summary>IProvenanceRegistry.Authorization: nonce, deadline and 65-byte signature (hex).</summary>
 public sealed record ActionAuthorization(long Nonce, long Deadline, string Signature)
 {
     /// <summary>The empty authorisation for unused fields.</summary>
     public static readonly ActionAuthorization None = new(0, 0, "0x");
+
+    /// <summary>The authorisation as the registry bindings encode it.</summary>
+    public Authorization ToBinding() => new(Nonce, Deadline, HexConvert.FromHex(Signature));
 }
 
 /// <summary>IProvenanceRegistry.SignedAction as stored with an operation (addresses and hashes as 0x hex).</summary>
@@ -116,6 +32,11 @@ public sealed record SignedAction(
 
     /// <summary>The zero bytes32.</summary>
     public const string ZeroHash = "0x0000000000000000000000000000000000000000000000000000000000000000";
+
+    /// <summary>The action as the registry bindings encode it (<c>IProvenanceRegistry.SignedAction</c>).</summary>
+    public Provenance.Ethereum.Contracts.Registry.SignedAction ToBinding() => new(
+        Action, Address.Parse(Signer), HexConvert.FromHex(Id), Kind, HexConvert.FromHex(RecordHash), Address.Parse(Account),
+        Makers.Select(Address.Parse).ToArray(), Auth.ToBinding(), ReceiverAuth.ToBinding());
 }
 
 /// <summary>A decoded registry custom error with the HTTP status it maps to.</summary>

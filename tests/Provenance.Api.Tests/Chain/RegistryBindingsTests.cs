@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Provenance.Api.Chain;
 using Provenance.Api.Tests.Support;
+using Provenance.Ethereum.Contracts.Registry;
 using Provenance.Ethereum.Crypto;
 using Provenance.Ethereum.Hex;
+using SignedAction = Provenance.Api.Chain.SignedAction;
 
 namespace Provenance.Api.Tests.Chain;
 
