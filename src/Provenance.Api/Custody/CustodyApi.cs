@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Provenance.Api.Actors;
 using Provenance.Api.Chain;
-using Provenance.Api.Data;
 using Provenance.Api.Hosting;
 using Provenance.Api.Operations;
 using Provenance.Api.Products;
@@ -35,7 +33,7 @@ public static class CustodyApi
 
     private static async Task<Created<HandoffView>> Propose(
         string code, ProposeHandoffRequest request, ClaimsPrincipal user, PieceLookup pieces, ActorStore actors,
-        IRegistryChain chain, OperationStore operations, Db db, TimeProvider time, CancellationToken ct)
+        IRegistryChain chain, OperationStore operations, HandoffStore store, TimeProvider time, CancellationToken ct)
     {
         var piece = await pieces.GetAsync(code, ct);
         var from = await pieces.CallerAsync(user, ct);
@@ -59,17 +57,11 @@ public static class CustodyApi
             }
         }
 
-        var record = RecordHash.Of(new HandoffRecord("provenance.handoff/v1", piece.Code, from.Address, to.Address,
-            time.GetUtcNow().ToString("O"), request.Location, request.Notes), ApiJsonContext.Default.HandoffRecord);
-        var id = "hof_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
         var now = time.GetUtcNow();
-        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO handoffs(id, piece_code, from_actor, to_actor, record_json, record_hash, status, created_at) " +
-            "VALUES (@id, @code, @from, @to, @json, @hash, 'proposed', @now)",
-            new { id, code = piece.Code, from = from.Id, to = to.Id, json = record.Json, hash = record.HashHex, now = now.ToString("O") },
-            tx, cancellationToken: ct)), ct);
-        return TypedResults.Created($"/api/handoffs/{id}",
-            new HandoffView(id, piece.Code, from.Id, to.Id, "proposed", record.HashHex, null, now));
+        var record = RecordHash.Of(new HandoffRecord("provenance.handoff/v1", piece.Code, from.Address, to.Address,
+            now.ToString("O"), request.Location, request.Notes), ApiJsonContext.Default.HandoffRecord);
+        var view = await store.ProposeAsync(piece, from, to, record, now, ct);
+        return TypedResults.Created($"/api/handoffs/{view.Id}", view);
     }
 
     private static async Task<Ok<HandoffView>> Get(string id, ClaimsPrincipal user, HandoffStore store, CancellationToken ct)
@@ -117,28 +109,14 @@ public static class CustodyApi
         var operationId = await pipeline.SubmitAsync(new ActionDraft("handoff", to.Id, piece.Code, action,
             Signing(from, request?.FromSignature, "fromSignature"), Signing(to, request?.ToSignature, "toSignature"),
             [from.Address, to.Address],
-            async (c, tx, opId, token) =>
-            {
-                var updated = await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE handoffs SET status = 'accepted', operation_id = @opId WHERE id = @id AND status = 'proposed'",
-                    new { id, opId }, tx, cancellationToken: token));
-                if (updated != 1)
-                {
-                    throw ApiProblemException.Conflict($"Handoff {id} is no longer open.", "HandoffClosed");
-                }
-
-                await RecordStore.InsertAsync(c, tx, piece.Code, "handoff", from.Id,
-                    new CanonicalRecord(h.RecordJson, Provenance.Ethereum.Hex.HexConvert.FromHex(h.RecordHash)), opId, token);
-            }), ct);
+            (c, tx, opId, token) => HandoffStore.AcceptAsync(c, tx, h, opId, token)), ct);
         return TypedResults.Accepted($"/api/operations/{operationId}", OperationsApi.Accepted(operationId));
     }
 
-    private static async Task<Ok<HandoffView>> Cancel(string id, ClaimsPrincipal user, HandoffStore store, Db db, CancellationToken ct)
+    private static async Task<Ok<HandoffView>> Cancel(string id, ClaimsPrincipal user, HandoffStore store, CancellationToken ct)
     {
         var h = await store.GetForPartyAsync(id, user, ct);
-        var updated = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-            "UPDATE handoffs SET status = 'cancelled' WHERE id = @id AND status = 'proposed'", new { id }, tx, cancellationToken: ct)), ct);
-        if (updated != 1)
+        if (!await store.CancelAsync(id, ct))
         {
             throw ApiProblemException.Conflict($"Handoff {id} is {h.Status}.", "HandoffClosed");
         }

@@ -1,11 +1,15 @@
+using System.Data;
 using System.Security.Claims;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Provenance.Api.Actors;
 using Provenance.Api.Chain;
 using Provenance.Api.Data;
 using Provenance.Api.Hosting;
 using Provenance.Api.Products;
+using Provenance.Api.Records;
 using Provenance.Api.Security;
+using Provenance.Ethereum.Hex;
 
 namespace Provenance.Api.Custody;
 
@@ -62,6 +66,43 @@ public sealed class HandoffStore(Db db, ActorStore actors, PieceLookup pieces)
 
         return row;
     }
+
+    /// <summary>Stores a new proposal of <paramref name="record"/> (not yet on chain); returns its view.</summary>
+    public async Task<HandoffView> ProposeAsync(
+        PieceRow piece, ActorRow from, ActorRow to, CanonicalRecord record, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = "hof_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO handoffs(id, piece_code, from_actor, to_actor, record_json, record_hash, status, created_at) " +
+            "VALUES (@id, @code, @from, @to, @json, @hash, 'proposed', @now)",
+            new { id, code = piece.Code, from = from.Id, to = to.Id, json = record.Json, hash = record.HashHex, now = now.ToString("O") },
+            tx, cancellationToken: ct)), ct);
+        return new HandoffView(id, piece.Code, from.Id, to.Id, "proposed", record.HashHex, null, now);
+    }
+
+    /// <summary>
+    /// In the operation's transaction: closes the open proposal as accepted by <paramref name="operationId"/> (409 when
+    /// it is no longer open) and stores its record.
+    /// </summary>
+    public static async Task AcceptAsync(SqliteConnection c, IDbTransaction tx, HandoffRow h, string operationId, CancellationToken ct)
+    {
+        var updated = await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE handoffs SET status = 'accepted', operation_id = @operationId WHERE id = @id AND status = 'proposed'",
+            new { id = h.Id, operationId }, tx, cancellationToken: ct));
+        if (updated != 1)
+        {
+            throw ApiProblemException.Conflict($"Handoff {h.Id} is no longer open.", "HandoffClosed");
+        }
+
+        await RecordStore.InsertAsync(c, tx, h.PieceCode, "handoff", h.FromActor,
+            new CanonicalRecord(h.RecordJson, HexConvert.FromHex(h.RecordHash)), operationId, ct);
+    }
+
+    /// <summary>Cancels the proposal if it is still open; false when it is not.</summary>
+    public async Task<bool> CancelAsync(string id, CancellationToken ct) =>
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "UPDATE handoffs SET status = 'cancelled' WHERE id = @id AND status = 'proposed'", new { id }, tx,
+            cancellationToken: ct)), ct) == 1;
 
     /// <summary>The two parties and the piece.</summary>
     public async Task<(ActorRow From, ActorRow To, PieceRow Piece)> PartiesAsync(HandoffRow h, CancellationToken ct) =>
