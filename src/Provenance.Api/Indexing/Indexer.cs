@@ -143,14 +143,17 @@ public sealed partial class Indexer(
             return number;
         }
 
-        // Fork: find the newest remembered block that is still on the chain.
+        // Fork: find the newest remembered block that is still on the chain (headers read a batch at a time, newest first).
         var known = await db.ReadAsync(c => c.QueryAsync<(long Number, string Hash)>(new CommandDefinition(
             "SELECT number, hash FROM index_blocks WHERE number < @number ORDER BY number DESC", new { number }, cancellationToken: ct)), ct);
         var keep = Math.Max(0, deployment.DeployBlock - 1);
-        foreach (var (n, h) in known)
+        foreach (var chunk in known.Chunk(RewindBatch))
         {
-            var b = await eth.GetBlockByNumberAsync((ulong)n, ct);
-            if (b is not null && string.Equals(b.Hash, h, StringComparison.OrdinalIgnoreCase))
+            var batch = new JsonRpcBatch();
+            var headers = chunk.Select(k => (k.Number, k.Hash, Block: batch.Add(EthCalls.GetBlockByNumber((ulong)k.Number)))).ToList();
+            await eth.Rpc.SendBatchAsync(batch, ct);
+            var kept = await FirstStillOnChainAsync(headers);
+            if (kept is { } n)
             {
                 keep = n;
                 break;
@@ -160,12 +163,15 @@ public sealed partial class Indexer(
         logger.LogWarning("Indexer: block {Number} changed (reorg or chain reset); re-indexing after block {Keep}", number, keep);
         await db.WriteAsync(async (c, tx) =>
         {
-            await c.ExecuteAsync(new CommandDefinition("DELETE FROM chain_events WHERE block_number > @keep", new { keep }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition("DELETE FROM index_blocks WHERE number > @keep", new { keep }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition("DELETE FROM piece_state", transaction: tx, cancellationToken: ct));
-            var remaining = await c.QueryAsync<(string PieceId, string Name, string? Kind, long Seq, string? Actor, string? Counterparty, string ArgsJson, long Block, long? BlockTime)>(
-                new CommandDefinition("SELECT piece_id, name, kind, seq, actor, counterparty, args_json, block_number, block_time FROM chain_events ORDER BY block_number, log_index",
-                    transaction: tx, cancellationToken: ct));
+            // Only pieces with an entry after the kept block change: a projection's block is its last entry's block.
+            var remaining = (await c.QueryAsync<(string PieceId, string Name, string? Kind, long Seq, string? Actor, string? Counterparty, string ArgsJson, long Block, long? BlockTime)>(
+                new CommandDefinition(
+                    "SELECT piece_id, name, kind, seq, actor, counterparty, args_json, block_number, block_time FROM chain_events " +
+                    "WHERE block_number <= @keep AND piece_id IN (SELECT piece_id FROM piece_state WHERE block_number > @keep) ORDER BY block_number, log_index",
+                    new { keep }, tx, cancellationToken: ct))).ToList();
+            await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM chain_events WHERE block_number > @keep; DELETE FROM index_blocks WHERE number > @keep; " +
+                "DELETE FROM piece_state WHERE block_number > @keep;", new { keep }, tx, cancellationToken: ct));
             foreach (var e in remaining)
             {
                 await ProjectAsync(c, tx, e.PieceId, Enum.Parse<EventKind>(e.Kind ?? "Note"), e.Seq, e.Actor ?? "", e.Counterparty,
@@ -178,6 +184,21 @@ public sealed partial class Indexer(
             return 0;
         }, ct);
         return keep;
+    }
+
+    private const int RewindBatch = 100;
+
+    private static async Task<long?> FirstStillOnChainAsync(IEnumerable<(long Number, string Hash, Task<Block?> Block)> headers)
+    {
+        foreach (var (n, h, block) in headers)
+        {
+            if (await block is { } b && string.Equals(b.Hash, h, StringComparison.OrdinalIgnoreCase))
+            {
+                return n;
+            }
+        }
+
+        return null;
     }
 
     private static async Task InsertAsync(SqliteConnection c, System.Data.IDbTransaction tx, PieceLog log, long blockTime, CancellationToken ct)
