@@ -7,27 +7,31 @@ using Microsoft.Net.Http.Headers;
 namespace Provenance.Api.Verification.Pages;
 
 /// <summary>
-/// A rendered page: UTF-8 bytes, compressed once (Brotli and gzip) for slow connections, and a weak validator so a
-/// revisit can be answered 304.
+/// A rendered page: UTF-8 bytes, compressed for slow connections on first use of each encoding (a page sent once —
+/// claim, 404, label sheet — is compressed only in the encoding its visitor accepts; a cached page keeps the result),
+/// and a weak validator so a revisit can be answered 304.
 /// </summary>
 public sealed class RenderedPage
 {
+    private readonly Lazy<byte[]> _brotli;
+    private readonly Lazy<byte[]> _gzip;
+
     private RenderedPage(byte[] utf8)
     {
         Utf8 = utf8;
-        Brotli = Compress(utf8, s => new BrotliStream(s, CompressionLevel.Optimal, leaveOpen: true));
-        Gzip = Compress(utf8, s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true));
+        _brotli = new(() => Compress(utf8, s => new BrotliStream(s, CompressionLevel.Optimal, leaveOpen: true)));
+        _gzip = new(() => Compress(utf8, s => new GZipStream(s, CompressionLevel.Optimal, leaveOpen: true)));
         ETag = $"W/\"{Convert.ToHexStringLower(SHA256.HashData(utf8).AsSpan(0, 12))}\"";
     }
 
     /// <summary>The page as UTF-8.</summary>
     public byte[] Utf8 { get; }
 
-    /// <summary>Brotli-compressed.</summary>
-    public byte[] Brotli { get; }
+    /// <summary>Brotli-compressed (computed on first use).</summary>
+    public byte[] Brotli => _brotli.Value;
 
-    /// <summary>Gzip-compressed.</summary>
-    public byte[] Gzip { get; }
+    /// <summary>Gzip-compressed (computed on first use).</summary>
+    public byte[] Gzip => _gzip.Value;
 
     /// <summary>Weak entity tag of the content (same for every encoding).</summary>
     public string ETag { get; }
