@@ -1,13 +1,16 @@
+using Provenance.Ethereum.Tests.JsonRpc;
 using Provenance.Testing;
 
 namespace Provenance.Ethereum.Tests.Support;
 
-public sealed class DevChainProcessTests
+/// <summary>The dev-chain helper itself; the Hardhat check uses the "hardhat" collection's node (started by the helper).</summary>
+[Collection(HardhatCollection.Name)]
+public sealed class DevChainProcessTests(HardhatFixture node)
 {
     [Fact]
     public async Task StartHardhatAsync_FreshNode_ServesWellKnownDevAccounts()
     {
-        await using var chain = await DevChainProcess.StartHardhatAsync();
+        var chain = node.Chain;
 
         var chainId = await chain.RpcAsync("eth_chainId");
         var accounts = (await chain.RpcAsync("eth_accounts")).EnumerateArray().Select(a => a.GetString()!).ToList();
