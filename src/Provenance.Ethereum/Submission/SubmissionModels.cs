@@ -17,6 +17,13 @@ public sealed record TransactionRequest
 
     /// <summary>A fixed gas limit; when null the submitter estimates it and adds its margin.</summary>
     public ulong? GasLimit { get; init; }
+
+    /// <summary>
+    /// The least gas limit when estimating: an estimate reflects the latest block, so a call whose cost depends on
+    /// state that transactions still pending will change (a batch whose actions fail cheaply until an earlier batch is
+    /// mined) names its upper bound here. Ignored with <see cref="GasLimit"/>.
+    /// </summary>
+    public ulong? MinGasLimit { get; init; }
 }
 
 /// <summary>Fee fields of a transaction: EIP-1559 (type 2) or legacy (EIP-155) gas price.</summary>

@@ -218,7 +218,7 @@ public sealed partial class TransactionSubmitter : IAsyncDisposable
     {
         await CheckChainAsync(force: false, ct).ConfigureAwait(false);
         ThrowIfFaulted();
-        var gas = request.GasLimit ?? await EstimateGasAsync(request, ct).ConfigureAwait(false);
+        var gas = request.GasLimit ?? Math.Max(await EstimateGasAsync(request, ct).ConfigureAwait(false), request.MinGasLimit ?? 0);
         var fees = await CurrentFeesAsync(force: false, ct).ConfigureAwait(false);
         string? replaces = null;
         Exception? last = null;

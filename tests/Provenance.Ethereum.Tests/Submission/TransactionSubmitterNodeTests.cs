@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Provenance.Ethereum.Eth;
+using Provenance.Ethereum.Hex;
 using Provenance.Ethereum.JsonRpc;
 using Provenance.Ethereum.Submission;
 using Provenance.Ethereum.Tests.Eth;
@@ -149,6 +150,21 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
         }
 
         (await submitter.SubmitAsync(new TransactionRequest { To = Sink, GasLimit = 21_000 }, CancellationToken.None)).Nonce.Should().Be(3UL);
+    }
+
+    [Theory]
+    [InlineData(50_000UL, 50_000UL)] // above the estimate (21,000 + 20% margin): the least limit wins
+    [InlineData(10_000UL, 25_200UL)] // below it: the estimate with its margin
+    public async Task SubmitAsync_MinGasLimit_SignedGasIsTheLargerOfItAndTheEstimate(ulong minGas, ulong expected)
+    {
+        await using var node = await DevChainProcess.StartAnvilAsync();
+        await using var submitter = await StartAsync(node);
+
+        var receipt = await submitter.SubmitAndWaitAsync(
+            new TransactionRequest { To = Sink, Value = 1, MinGasLimit = minGas }, CancellationToken.None);
+
+        var mined = await node.RpcAsync("eth_getTransactionByHash", [receipt.TransactionHash]);
+        HexConvert.ParseQuantityUInt64(mined.GetProperty("gas").GetString()!).Should().Be(expected);
     }
 
     [Fact]
