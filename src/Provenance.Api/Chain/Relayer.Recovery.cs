@@ -29,33 +29,36 @@ public sealed partial class Relayer
         public sealed record Applied(string TxHash, long Block, string BlockHash, string? Code, string? Detail) : Replay;
     }
 
+    /// <summary>How often the relayer looks for persisted transactions that nothing follows any more.</summary>
+    private static readonly TimeSpan RecoverySweepInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>
-    /// After a restart: transactions that were persisted and sent but whose operations have no outcome yet are sent
-    /// again as the same bytes. Those the node knows (pooled or mined) are followed to their receipt; those whose nonce
-    /// went to another transaction can never be mined, so their operations go back to pending and are batched anew
-    /// (their signed actions are still valid: they never ran).
+    /// At start, after a failed pass and every <see cref="RecoverySweepInterval"/>: transactions that were persisted
+    /// and sent, whose operations have no outcome yet and are not followed to a receipt (a restart, a receipt wait that
+    /// gave up while the node was away), are sent again as the same bytes. Those the node knows (pooled or mined) are
+    /// followed to their receipt; those whose nonce went to another transaction can never be mined, so their operations
+    /// go back to pending and are batched anew (their signed actions are still valid: they never ran).
     /// </summary>
     private async Task RecoverAsync(TransactionSubmitter submitter, CancellationToken ct)
     {
-        var stuck = (await db.ReadAsync(c => c.QueryAsync<(long Id, string Hash, byte[] Raw, long Nonce)>(new CommandDefinition(
-            "SELECT t.id, t.tx_hash, t.raw_tx, t.nonce FROM chain_txs t WHERE t.status = 'sent' AND EXISTS " +
-            "(SELECT 1 FROM operations o WHERE o.chain_tx_id = t.id AND o.status = 'submitted' AND o.block_number IS NULL) ORDER BY t.nonce",
-            cancellationToken: ct)), ct)).AsList();
-        if (stuck.Count == 0)
+        // The operations first (few: submitted, no block yet), from the index on status; a resubmission the node
+        // refuses for its fees is re-signed higher, and the BeforeSend hook then moves them to the new transaction's row.
+        var waiting = await db.ReadAsync(c => c.QueryAsync<(string Id, long TxId)>(new CommandDefinition(
+            "SELECT o.id, o.chain_tx_id FROM operations o JOIN chain_txs t ON t.id = o.chain_tx_id " +
+            "WHERE o.status = 'submitted' AND o.block_number IS NULL AND t.status = 'sent' ORDER BY o.batch_index",
+            cancellationToken: ct)), ct);
+        var operations = waiting.GroupBy(w => w.TxId)
+            .Where(g => !g.Any(w => _followed.ContainsKey(w.Id)))
+            .ToDictionary(g => g.Key, g => g.Select(w => w.Id).ToArray());
+        if (operations.Count == 0)
         {
             return;
         }
 
-        logger.LogWarning("Relayer: re-sending {Count} transaction(s) persisted before the last stop", stuck.Count);
-
-        // Read each transaction's operations first: a resubmission the node refuses for its fees is re-signed higher,
-        // and the BeforeSend hook then moves its operations to the new transaction's row.
-        var operations = new Dictionary<long, string[]>();
-        foreach (var t in stuck)
-        {
-            operations[t.Id] = (await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(
-                "SELECT id FROM operations WHERE chain_tx_id = @txId ORDER BY batch_index", new { txId = t.Id }, cancellationToken: ct)), ct)).ToArray();
-        }
+        var stuck = (await db.ReadAsync(c => c.QueryAsync<(long Id, string Hash, byte[] Raw, long Nonce)>(new CommandDefinition(
+            "SELECT id, tx_hash, raw_tx, nonce FROM chain_txs WHERE id IN @ids ORDER BY nonce",
+            new { ids = operations.Keys.ToArray() }, cancellationToken: ct)), ct)).AsList();
+        logger.LogWarning("Relayer: re-sending {Count} persisted transaction(s) that nothing follows", stuck.Count);
 
         var results = await submitter.ResubmitAsync(stuck.Select(t => new PersistedTransaction(t.Raw, t.Hash, (ulong)t.Nonce)), ct);
         foreach (var result in results)
@@ -64,10 +67,7 @@ public sealed partial class Relayer
             var ids = operations[txId];
             if (result.Outcome == ResubmitOutcome.Known && result.Pending is { } pending)
             {
-                lock (_receiptWaits)
-                {
-                    _receiptWaits.Add(Task.Run(() => AwaitReceiptAsync(submitter, pending, ids, ct), CancellationToken.None));
-                }
+                Follow(submitter, pending, ids, ct);
             }
             else if (result.Outcome == ResubmitOutcome.Known &&
                      await eth.GetTransactionReceiptAsync(result.Transaction.Hash, ct) is { } receipt)
@@ -78,9 +78,7 @@ public sealed partial class Relayer
             {
                 logger.LogWarning("Relayer: transaction {Hash} cannot be mined ({Outcome}); its operations are batched again",
                     result.Transaction.Hash, result.Outcome);
-                await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE chain_txs SET status = 'failed' WHERE id = @txId", new { txId }, tx, cancellationToken: ct)), ct);
-                await ResetToPendingAsync(ids, ct);
+                await AbandonAsync(ids, ct);
             }
         }
     }
@@ -121,12 +119,16 @@ public sealed partial class Relayer
             var onChain = await chain.NonceAsync(failed.Signer, ct);
             if (onChain < failed.Nonce)
             {
-                // A gap: an earlier action of this signer is not on chain (yet). Retry if one is still on its way.
-                var earlier = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COUNT(*) FROM operations WHERE status IN ('pending','submitted') AND id <> @id " +
-                    "AND (lower(signer) = lower(@s) OR lower(receiver) = lower(@s)) AND rowid < (SELECT rowid FROM operations WHERE id = @id)",
-                    new { id, s = failed.Signer }, cancellationToken: ct)), ct);
-                if (earlier > 0)
+                // A gap: an earlier action of this signer is not on chain (yet). Retry if the action holding the
+                // chain's next nonce is still on its way — including one held confirmed in a block that has just left
+                // the chain (reconciled first). Without one the gap cannot close and the failure stands.
+                await ReconcileAsync(ct, force: true);
+                var filler = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM operations WHERE status IN ('pending','submitted') AND id <> @id AND (" +
+                    "(lower(signer) = lower(@s) AND json_extract(action_json, '$.auth.nonce') = @next) OR " +
+                    "(lower(receiver) = lower(@s) AND json_extract(action_json, '$.receiverAuth.nonce') = @next))",
+                    new { id, s = failed.Signer, next = onChain }, cancellationToken: ct)), ct);
+                if (filler > 0)
                 {
                     result[index] = new Replay.Retry();
                 }
@@ -185,10 +187,10 @@ public sealed partial class Relayer
     /// Every couple of seconds: operations whose recorded block is no longer on the chain (its hash changed, or the
     /// chain is now shorter) go back to pending — submitted or confirmed — so they are sent again.
     /// </summary>
-    private async Task ReconcileAsync(CancellationToken ct)
+    private async Task ReconcileAsync(CancellationToken ct, bool force = false)
     {
         var now = Environment.TickCount64;
-        if (now - Interlocked.Read(ref _lastReconcileTicks) < 2000)
+        if (!force && now - Interlocked.Read(ref _lastReconcileTicks) < 2000)
         {
             return;
         }

@@ -38,6 +38,7 @@ public sealed partial class Relayer(
     }
 
     private readonly List<Task> _receiptWaits = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _followed = new();
     private string[] _inFlight = [];
 
     /// <inheritdoc />
@@ -59,12 +60,18 @@ public sealed partial class Relayer(
             }
         }
 
-        await RecoverAsync(submitter, stoppingToken);
         var o = options.Value;
+        var recoverAt = 0L; // recover at once: transactions persisted before the last stop
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (Environment.TickCount64 >= recoverAt)
+                {
+                    await RecoverAsync(submitter, stoppingToken);
+                    recoverAt = Environment.TickCount64 + (long)RecoverySweepInterval.TotalMilliseconds;
+                }
+
                 await ConfirmAsync(stoppingToken);
                 var batch = await NextBatchAsync(o.MaxBatchSize, stoppingToken);
                 if (batch.Count == 0)
@@ -88,16 +95,28 @@ public sealed partial class Relayer(
                 if (actions.Count > 0)
                 {
                     var signed = actions.Select(a => JsonSerializer.Deserialize(a.ActionJson, ApiJsonContext.Default.SignedAction)!).ToList();
-                    await SendAsync(submitter, actions.Select(a => a.Id).ToArray(), codec.ExecuteBatch(signed), stoppingToken);
+                    await SendAsync(submitter, actions.Select(a => a.Id).ToArray(), codec.ExecuteBatch(signed), stoppingToken,
+                        BatchGasCeiling(signed));
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (RpcTransportException e)
+            catch (Exception e)
             {
-                logger.LogWarning("Relayer: chain unreachable ({Reason}); retrying", e.Message);
+                // Nothing may stop the relayer while operations wait (the node down or refusing, a chain reset seen
+                // mid-send, a busy database): log, wait, and sweep for stranded transactions before going on.
+                if (e is RpcTransportException)
+                {
+                    logger.LogWarning("Relayer: chain unreachable ({Reason}); retrying", e.Message);
+                }
+                else
+                {
+                    logger.LogError(e, "Relayer: pass failed; retrying");
+                }
+
+                recoverAt = 0;
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
@@ -110,13 +129,23 @@ public sealed partial class Relayer(
             "SELECT id AS Id, kind AS Kind, action_json AS ActionJson FROM operations WHERE status = 'pending' ORDER BY rowid LIMIT @max",
             new { max }, cancellationToken: ct)), ct)).AsList();
 
-    private async Task SendAsync(TransactionSubmitter submitter, string[] operationIds, byte[] data, CancellationToken ct)
+    /// <summary>
+    /// An upper bound of a batch's gas (docs/benchmarks.md: a relayed action costs at most ~115k, plus its makers), the
+    /// least limit it is sent with: estimated against the latest block, a batch whose actions fail cheaply there (their
+    /// nonces wait for a batch still pending) would run out of gas once they succeed, reverting every action in it.
+    /// Capped at half the 30M block gas limit of the dev chains (the estimate still wins when it is higher).
+    /// </summary>
+    private static ulong BatchGasCeiling(IEnumerable<SignedAction> actions) =>
+        Math.Min(15_000_000, 60_000 + actions.Aggregate(0UL, (sum, a) => sum + 200_000 + (30_000 * (ulong)a.Makers.Length)));
+
+    private async Task SendAsync(TransactionSubmitter submitter, string[] operationIds, byte[] data, CancellationToken ct, ulong? minGas = null)
     {
         _inFlight = operationIds;
         PendingTransaction pending;
         try
         {
-            pending = await submitter.SubmitAsync(new TransactionRequest { To = Address.Parse(deployment.Address), Data = data }, ct);
+            pending = await submitter.SubmitAsync(
+                new TransactionRequest { To = Address.Parse(deployment.Address), Data = data, MinGasLimit = minGas }, ct);
         }
         catch (ContractRevertedException e)
         {
@@ -124,9 +153,27 @@ public sealed partial class Relayer(
             await FailAsync(operationIds, "BatchReverted", $"The transaction would revert: {e.Message}", ct);
             return;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The node never took it (not delivered, or refused every nonce/fee the submitter tried): the signed
+            // attempt persisted by BeforeSend can never be mined, so its operations wait for the next batch.
+            await AbandonAsync(operationIds, ct);
+            throw;
+        }
         finally
         {
             _inFlight = [];
+        }
+
+        Follow(submitter, pending, operationIds, ct);
+    }
+
+    /// <summary>Waits for <paramref name="pending"/>'s receipt in the background; its operations count as followed meanwhile.</summary>
+    private void Follow(TransactionSubmitter submitter, PendingTransaction pending, string[] operationIds, CancellationToken ct)
+    {
+        foreach (var id in operationIds)
+        {
+            _followed[id] = 0;
         }
 
         lock (_receiptWaits)
@@ -191,8 +238,19 @@ public sealed partial class Relayer(
         }
         catch (Exception e) when (e is ReceiptTimeoutException or RpcException)
         {
-            // It may still be mined: keep the operations submitted (recovery re-sends the persisted bytes at start).
+            // It may still be mined: keep the operations submitted (the recovery sweep re-sends the persisted bytes).
             logger.LogWarning("Relayer: no receipt yet for {Hash}: {Reason}", pending.Hash, e.Message);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Relayer: following {Hash} failed; the recovery sweep takes it up again", pending.Hash);
+        }
+        finally
+        {
+            foreach (var id in operationIds)
+            {
+                _followed.TryRemove(id, out _);
+            }
         }
     }
 
@@ -233,7 +291,20 @@ public sealed partial class Relayer(
                 string? detail = null;
                 if (!receipt.Succeeded)
                 {
-                    (code, detail) = ("TransactionReverted", "The relayed transaction reverted as a whole; the action was not applied.");
+                    // executeBatch reverts as a whole only for want of gas or a fault of the batch, never for an action's
+                    // rules: none of its actions ran, so they go again in a new batch, a bounded number of times.
+                    var reverted = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                        "SELECT COUNT(*) FROM operation_attempts a JOIN chain_txs t ON t.tx_hash = a.tx_hash " +
+                        "WHERE a.operation_id = @id AND t.status = 'failed' AND t.block_number IS NOT NULL",
+                        new { id = operationIds[i] }, tx, cancellationToken: ct));
+                    if (reverted < MaxRevertedAttempts)
+                    {
+                        await c.ExecuteAsync(new CommandDefinition(
+                            ResetToPendingSql, new { now, ids = new[] { operationIds[i] } }, tx, cancellationToken: ct));
+                        continue;
+                    }
+
+                    (code, detail) = ("TransactionReverted", $"The relayed transaction reverted as a whole {reverted} times; the action was not applied.");
                 }
                 else if (outcomes.TryGetValue(i, out var failed) && failed is not null)
                 {
@@ -273,9 +344,24 @@ public sealed partial class Relayer(
             "UPDATE operations SET status = 'failed', error_code = @code, error_detail = @detail, updated_at = @now WHERE id IN @ids",
             new { code, detail, now = DateTimeOffset.UtcNow.ToString("O"), ids }, tx, cancellationToken: ct)), ct);
 
+    /// <summary>A persisted attempt that can never be mined: its transaction row fails, its operations wait again.</summary>
+    private Task AbandonAsync(string[] ids, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE chain_txs SET status = 'failed' WHERE status = 'sent' AND id IN " +
+                "(SELECT chain_tx_id FROM operations WHERE id IN @ids AND status = 'submitted')", new { ids }, tx, cancellationToken: ct));
+            return await c.ExecuteAsync(new CommandDefinition(ResetToPendingSql, new { now = DateTimeOffset.UtcNow.ToString("O"), ids }, tx, cancellationToken: ct));
+        }, ct);
+
+    /// <summary>How many transactions reverted as a whole may carry an operation before it fails.</summary>
+    private const int MaxRevertedAttempts = 3;
+
+    private const string ResetToPendingSql =
+        "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, updated_at = @now " +
+        "WHERE id IN @ids AND status = 'submitted'";
+
     private Task ResetToPendingAsync(string[] ids, CancellationToken ct) =>
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-            "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, updated_at = @now " +
-            "WHERE id IN @ids AND status = 'submitted'",
-            new { now = DateTimeOffset.UtcNow.ToString("O"), ids }, tx, cancellationToken: ct)), ct);
+            ResetToPendingSql, new { now = DateTimeOffset.UtcNow.ToString("O"), ids }, tx, cancellationToken: ct)), ct);
 }
