@@ -72,19 +72,3 @@ public sealed class VectorTheoryAttribute : TheoryAttribute
     /// <summary>Sets <see cref="FactAttribute.Skip"/> when the vectors are missing.</summary>
     public VectorTheoryAttribute() => Skip = RepoPaths.VectorsSkipReason;
 }
-
-/// <summary>
-/// A fact that runs only in the full profile (<c>PROVENANCE_PROFILE=full</c>, <c>./scripts/test.sh --full</c>); in the
-/// small CI profile it is reported as skipped with <paramref name="reason"/>.
-/// </summary>
-public sealed class FullProfileFactAttribute : FactAttribute
-{
-    /// <summary>Creates the attribute.</summary>
-    public FullProfileFactAttribute(string reason)
-    {
-        if (!string.Equals(Environment.GetEnvironmentVariable("PROVENANCE_PROFILE"), "full", StringComparison.OrdinalIgnoreCase))
-        {
-            Skip = $"full profile only (./scripts/test.sh --full): {reason}";
-        }
-    }
-}

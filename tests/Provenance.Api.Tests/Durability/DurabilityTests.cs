@@ -209,7 +209,7 @@ public sealed class DurabilityTests(ChainFixture chain)
         await api.AcceptedAsync(artisan.Client, $"/api/pieces/{code}/events", new { kind = "export", location = "Srinagar airport" });
         await api.PieceAsync(code, 2);
         var head = Convert.ToInt64((await chain.Chain.RpcAsync("eth_blockNumber")).GetString(), 16);
-        var live = await WaitIndexedAsync(api.Admin, head);
+        var live = await api.IndexedAsync(head);
         TestDb.Count(factory.DatabasePath, "chain_events").Should().BeGreaterThan(0);
 
         // Tampering changes the digest; the rebuild from the chain restores it.
@@ -226,20 +226,5 @@ public sealed class DurabilityTests(ChainFixture chain)
 
         // Not for everyone.
         (await artisan.Client.PostAsync("/api/admin/index/rebuild", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
-    }
-
-    private static async Task<JsonElement> WaitIndexedAsync(HttpClient admin, long head)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var status = await admin.GetFromJsonAsync<JsonElement>("/api/admin/index");
-            if (status.GetProperty("indexedTo").GetInt64() >= head || DateTime.UtcNow > deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -49,7 +49,7 @@ public sealed class IndexerRewindTests(ChainFixture chain)
         }
 
         var head = await chain.BlockNumberAsync();
-        var live = await WaitIndexedAsync(api.Admin, head);
+        var live = await api.IndexedAsync(head);
         live.GetProperty("indexedTo").GetInt64().Should().Be(head);
         Hashes(factory.DatabasePath).Should().NotIntersectWith(lost, "no entry of a rolled-back block stays indexed");
         (await api.PieceAsync(touched, 2)).GetProperty("events").GetArrayLength().Should().Be(2);
@@ -64,34 +64,5 @@ public sealed class IndexerRewindTests(ChainFixture chain)
             "the rewound index (projection re-folded for the pieces touched after the fork only) equals one rebuilt from the chain");
     }
 
-    private static HashSet<string> Hashes(string path)
-    {
-        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT DISTINCT block_hash FROM chain_events";
-        using var r = cmd.ExecuteReader();
-        var set = new HashSet<string>();
-        while (r.Read())
-        {
-            set.Add(r.GetString(0));
-        }
-
-        return set;
-    }
-
-    private static async Task<JsonElement> WaitIndexedAsync(HttpClient admin, long head)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var status = await admin.GetFromJsonAsync<JsonElement>("/api/admin/index");
-            if (status.GetProperty("indexedTo").GetInt64() >= head || DateTime.UtcNow > deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static HashSet<string> Hashes(string path) => [.. TestDb.Column<string>(path, "SELECT DISTINCT block_hash FROM chain_events")];
 }

@@ -59,13 +59,21 @@ public sealed class ApiDriver(GatewayFactory factory)
         return json;
     }
 
-    /// <summary>Polls an operation until it is confirmed or failed.</summary>
+    /// <summary>Polls an operation until it is confirmed or failed (waiting as told when the gateway answers 429).</summary>
     public async Task<JsonElement> WaitForOperationAsync(string id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
-            var op = await Anonymous.GetFromJsonAsync<JsonElement>($"/api/operations/{id}");
+            using var response = await Anonymous.GetAsync($"/api/operations/{id}");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                continue;
+            }
+
+            response.EnsureSuccessStatusCode();
+            var op = await response.Content.ReadFromJsonAsync<JsonElement>();
             var status = op.GetProperty("status").GetString();
             if (status is "confirmed" or "failed" || DateTime.UtcNow > deadline)
             {
@@ -73,6 +81,22 @@ public sealed class ApiDriver(GatewayFactory factory)
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Reads the index status (admin) until it has indexed block <paramref name="head"/> (or 30 s passed).</summary>
+    public async Task<JsonElement> IndexedAsync(long head)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var status = await Admin.GetFromJsonAsync<JsonElement>("/api/admin/index");
+            if (status.GetProperty("indexedTo").GetInt64() >= head || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(100);
         }
     }
 
