@@ -20,6 +20,7 @@ internal static class VerificationApi
         var pages = endpoints.MapGroup(string.Empty)
             .AddEndpointFilter(SecurityHeaders.Filter)
             .AllowAnonymous() // public by design: a buyer has no account
+            .DisableValidation() // nothing to validate (route strings and services), so no validation filter per request
             .WithTags("Verification");
 
         var html = pages.MapGroup(string.Empty).AddEndpointFilter(PageRateLimit(html: true)).ExcludeFromDescription();

@@ -21,31 +21,40 @@ public sealed class VerificationPages(
     public async Task<HtmlPage> PieceAsync(
         HttpRequest request, Language lang, PieceVerificationView view, VerificationState state, bool suspected)
     {
-        var key = ("page", view.Code, lang.Code, state, suspected);
-        if (cache.Cache.TryGetValue(key, out CachedPage? cached) && ReferenceEquals(cached!.View, view))
+        if (_duration <= TimeSpan.Zero)
         {
-            return new HtmlPage(cached.Page);
+            return new HtmlPage(await renderer.RenderAsync<VerificationPage>(PieceParameters(request, lang, view, state, suspected)));
         }
 
-        var page = await renderer.RenderAsync<VerificationPage>(new Dictionary<string, object?>
+        var key = ("page", view.Code, lang.Code, state, suspected);
+        if (!cache.Cache.TryGetValue(key, out PageSlot? slot))
         {
-            [nameof(VerificationPage.Chrome)] = Chrome(request, lang, VerificationUrls.PagePath(view.Code)),
-            [nameof(VerificationPage.View)] = view,
-            [nameof(VerificationPage.State)] = state,
-            [nameof(VerificationPage.Suspected)] = suspected,
-            [nameof(VerificationPage.ClaimHref)] = VerificationUrls.ClaimPath(view.Code) + "?lang=" + lang.Code,
-        });
-        if (_duration > TimeSpan.Zero)
-        {
-            cache.Cache.Set(key, new CachedPage(view, page), new MemoryCacheEntryOptions
+            slot = cache.Cache.Set(key, new PageSlot(), new MemoryCacheEntryOptions
             {
                 AbsoluteExpirationRelativeToNow = _duration,
                 Size = 1,
             });
         }
 
-        return new HtmlPage(page);
+        // One render per view: requests that arrive while it runs wait for it (off the lock, on the thread pool).
+        var page = slot!.PageOf(view, () =>
+        {
+            var parameters = PieceParameters(request, lang, view, state, suspected);
+            return Task.Run(() => renderer.RenderAsync<VerificationPage>(parameters));
+        });
+        return new HtmlPage(await page);
     }
+
+    private Dictionary<string, object?> PieceParameters(
+        HttpRequest request, Language lang, PieceVerificationView view, VerificationState state, bool suspected) =>
+        new()
+        {
+            [nameof(VerificationPage.Chrome)] = Chrome(request, lang, VerificationUrls.PagePath(view.Code)),
+            [nameof(VerificationPage.View)] = view,
+            [nameof(VerificationPage.State)] = state,
+            [nameof(VerificationPage.Suspected)] = suspected,
+            [nameof(VerificationPage.ClaimHref)] = VerificationUrls.ClaimPath(view.Code) + "?lang=" + lang.Code,
+        };
 
     /// <summary>404 for a code no piece has, with a form to type it again.</summary>
     public async Task<HtmlPage> UnknownAsync(HttpRequest request, Language lang, string? asTyped)
@@ -106,7 +115,28 @@ public sealed class VerificationPages(
         return new HtmlPage(page, StatusCodes.Status200OK, "no-store");
     }
 
-    private sealed record CachedPage(PieceVerificationView View, RenderedPage Page);
+    /// <summary>The rendered page of one piece, language and state, for the view it was rendered from.</summary>
+    private sealed class PageSlot
+    {
+        private readonly Lock _gate = new();
+        private PieceVerificationView? _view;
+        private Task<RenderedPage>? _page;
+
+        /// <summary>The page of <paramref name="view"/>: the one rendered or rendering, else a new render.</summary>
+        public Task<RenderedPage> PageOf(PieceVerificationView view, Func<Task<RenderedPage>> render)
+        {
+            lock (_gate)
+            {
+                if (!ReferenceEquals(_view, view) || _page is null || _page.IsFaulted || _page.IsCanceled)
+                {
+                    _view = view;
+                    _page = render();
+                }
+
+                return _page;
+            }
+        }
+    }
 }
 
 /// <summary>What the claim form shows: the antiforgery token and the message of the last attempt.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 
 namespace Provenance.Api.Verification.Scans;
@@ -32,7 +33,12 @@ public sealed class ClientFingerprints(IOptions<VerificationOptions> options, Ti
 
     private static readonly object ItemKey = new();
 
-    /// <summary>The fingerprint of the request's connection (computed once per request).</summary>
+    /// <summary>
+    /// The fingerprint of the request's client, computed once per request and, on an HTTP/1.x keep-alive connection,
+    /// once per connection while the address, user agent and salt stay the same (a busy client does not pay three
+    /// HMACs per request). HTTP/1.x carries one request at a time, so the connection's entry is never shared by two
+    /// requests at once; HTTP/2 and HTTP/3 streams run concurrently and compute per request.
+    /// </summary>
     public ClientFingerprint Of(HttpContext context)
     {
         if (context.Items.TryGetValue(ItemKey, out var known) && known is ClientFingerprint fingerprint)
@@ -40,26 +46,43 @@ public sealed class ClientFingerprints(IOptions<VerificationOptions> options, Ti
             return fingerprint;
         }
 
-        fingerprint = Compute(context);
-        context.Items[ItemKey] = fingerprint;
-        return fingerprint;
-    }
-
-    private ClientFingerprint Compute(HttpContext context)
-    {
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
         }
 
+        var agent = context.Request.Headers.UserAgent.ToString();
         var salt = Current();
+        var connectionItems = HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)
+            ? context.Features.Get<IConnectionItemsFeature>()?.Items
+            : null;
+        if (connectionItems is not null
+            && connectionItems.TryGetValue(ItemKey, out var remembered)
+            && remembered is ConnectionEntry entry && entry.Matches(salt.Id, address, agent))
+        {
+            fingerprint = entry.Fingerprint;
+        }
+        else
+        {
+            fingerprint = Compute(salt, address, agent);
+            if (connectionItems is not null)
+            {
+                connectionItems[ItemKey] = new ConnectionEntry(salt.Id, address, agent, fingerprint);
+            }
+        }
+
+        context.Items[ItemKey] = fingerprint;
+        return fingerprint;
+    }
+
+    private static ClientFingerprint Compute(Salt salt, IPAddress address, string agent)
+    {
         Span<byte> addressBytes = stackalloc byte[16];
         address.TryWriteBytes(addressBytes, out var written);
         var ip = addressBytes[..written];
         var prefixLength = address.AddressFamily == AddressFamily.InterNetwork ? 2 : Math.Min(4, written);
 
-        var agent = context.Request.Headers.UserAgent.ToString();
         var agentBytes = Encoding.UTF8.GetBytes(agent.Length > 512 ? agent[..512] : agent);
         var clientInput = new byte[1 + written + agentBytes.Length];
         clientInput[0] = (byte)'c';
@@ -98,6 +121,13 @@ public sealed class ClientFingerprints(IOptions<VerificationOptions> options, Ti
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(key, input, mac);
         return BinaryPrimitives.ReadInt64LittleEndian(mac);
+    }
+
+    /// <summary>A connection's last fingerprint and what it was computed from (kept in memory with the connection).</summary>
+    private sealed record ConnectionEntry(long SaltId, IPAddress Address, string Agent, ClientFingerprint Fingerprint)
+    {
+        public bool Matches(long saltId, IPAddress address, string agent) =>
+            SaltId == saltId && Address.Equals(address) && string.Equals(Agent, agent, StringComparison.Ordinal);
     }
 
     private sealed record Salt(long Period, long Id, byte[] Key)

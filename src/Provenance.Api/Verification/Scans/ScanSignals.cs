@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
 namespace Provenance.Api.Verification.Scans;
@@ -9,12 +8,15 @@ namespace Provenance.Api.Verification.Scans;
 /// Counts page views and marks pieces "suspected copy" when the scan pattern says the tag was copied:
 /// a claimed piece scanned by many distinct clients within one salt period, or scans from many distinct network
 /// areas within a short window. Detection runs in memory on the request (so the scan that crosses a threshold already
-/// sees the caution); counts are aggregated and written to the gateway's store every <see cref="ScanSignalOptions.FlushInterval"/>.
+/// sees the caution). A view touches no store: it adds one to an in-memory counter of its (piece, minute, salt,
+/// client, place) row, and the background loop writes the rows gathered since the last flush in one transaction every
+/// <see cref="ScanSignalOptions.FlushInterval"/>.
 /// </summary>
 /// <remarks>
 /// A restart starts a new salt, so the in-memory windows start empty (hashes of the old salt cannot be compared);
-/// marks are stored and survive. Counts not yet flushed when the process dies are lost: they are telemetry, not
-/// acknowledged writes.
+/// marks are stored and survive. Counts not yet flushed when the process dies — at most one flush interval's, or
+/// more while the store cannot be written (they are kept and retried) — are lost: they are telemetry, not acknowledged
+/// writes. Memory holds one counter per distinct row of the interval, not one entry per view.
 /// </remarks>
 public sealed class ScanSignals : BackgroundService, IScanStatistics
 {
@@ -22,14 +24,12 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
     private readonly ScanStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<ScanSignals> _logger;
-    private readonly Channel<ScanCount> _pending = Channel.CreateBounded<ScanCount>(
-        new BoundedChannelOptions(1 << 18) { FullMode = BoundedChannelFullMode.Wait });
+    private ConcurrentDictionary<ScanKey, Counter> _pending = new();
     private readonly ConcurrentQueue<SuspectedCopyMark> _pendingMarks = new();
     private readonly ConcurrentDictionary<string, SuspectedCopyMark> _marks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PieceWindow> _windows = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _dropped;
     private DateTimeOffset _lastHousekeeping = DateTimeOffset.MinValue;
 
     internal ScanSignals(
@@ -51,11 +51,7 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
     public SuspectedCopyMark? Record(PieceVerificationView view, ClientFingerprint client)
     {
         var now = _time.GetUtcNow();
-        if (!_pending.Writer.TryWrite(new ScanCount(
-                view.Code, now.ToUnixTimeSeconds() / 60, client.SaltId, client.Client, client.Place, 1)))
-        {
-            Interlocked.Increment(ref _dropped);
-        }
+        Count(new ScanKey(view.Code, now.ToUnixTimeSeconds() / 60, client.SaltId, client.Client, client.Place), 1);
 
         if (_marks.TryGetValue(view.Code, out var existing))
         {
@@ -110,11 +106,14 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
         await _flushGate.WaitAsync(cancellationToken);
         try
         {
-            var counts = new Dictionary<(string, long, long, long, long), long>();
-            while (_pending.Reader.TryRead(out var scan))
+            var gathered = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<ScanKey, Counter>());
+            var counts = new List<ScanCount>(gathered.Count);
+            foreach (var (key, counter) in gathered)
             {
-                var key = (scan.Code, scan.Minute, scan.SaltId, scan.Client, scan.Place);
-                counts[key] = counts.GetValueOrDefault(key) + scan.Scans;
+                if (counter.Drain() is var scans and > 0)
+                {
+                    counts.Add(new ScanCount(key.Code, key.Minute, key.SaltId, key.Client, key.Place, scans));
+                }
             }
 
             var marks = new List<SuspectedCopyMark>();
@@ -123,9 +122,15 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
                 marks.Add(mark);
             }
 
-            await _store.WriteAsync(
-                counts.Select(c => new ScanCount(c.Key.Item1, c.Key.Item2, c.Key.Item3, c.Key.Item4, c.Key.Item5, c.Value)).ToList(),
-                marks, cancellationToken);
+            try
+            {
+                await _store.WriteAsync(counts, marks, cancellationToken);
+            }
+            catch
+            {
+                Requeue(counts, marks);
+                throw;
+            }
         }
         finally
         {
@@ -189,11 +194,58 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
         }
 
         await _store.DeleteScansBeforeAsync((now - _options.Retention).ToUnixTimeSeconds() / 60, cancellationToken);
-        var dropped = Interlocked.Exchange(ref _dropped, 0);
-        if (dropped > 0)
+    }
+
+    /// <summary>Puts back what a failed flush took, so the next flush writes it (counts add up, marks are kept).</summary>
+    private void Requeue(List<ScanCount> counts, List<SuspectedCopyMark> marks)
+    {
+        foreach (var c in counts)
         {
-            _logger.LogWarning("{Dropped} scans were not counted: the scan buffer was full", dropped);
+            Count(new ScanKey(c.Code, c.Minute, c.SaltId, c.Client, c.Place), c.Scans);
         }
+
+        foreach (var mark in marks)
+        {
+            _pendingMarks.Enqueue(mark);
+        }
+    }
+
+    /// <summary>Adds <paramref name="scans"/> to the row's counter in the current pending set.</summary>
+    private void Count(ScanKey key, long scans)
+    {
+        while (true)
+        {
+            var pending = Volatile.Read(ref _pending);
+            if (!pending.TryGetValue(key, out var counter))
+            {
+                counter = pending.GetOrAdd(key, static _ => new Counter());
+            }
+
+            if (counter.TryAdd(scans))
+            {
+                return;
+            }
+
+            // A flush took this set between the read and the add: the next read sees the new set.
+        }
+    }
+
+    private readonly record struct ScanKey(string Code, long Minute, long SaltId, long Client, long Place);
+
+    /// <summary>
+    /// Views of one row since the last flush. <see cref="Drain"/> closes the counter, so an add that reaches a counter
+    /// the flush already took fails and is made again on the new pending set instead of being lost.
+    /// </summary>
+    private sealed class Counter
+    {
+        private const long Closed = long.MinValue;
+        private long _value;
+
+        /// <summary>Adds <paramref name="n"/>; false when the counter was already drained.</summary>
+        public bool TryAdd(long n) => Interlocked.Add(ref _value, n) >= 0;
+
+        /// <summary>The count so far; closes the counter.</summary>
+        public long Drain() => Interlocked.Exchange(ref _value, Closed);
     }
 
     /// <summary>The recent scan pattern of one piece; at most a threshold's worth of hashes is kept.</summary>
