@@ -40,26 +40,15 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$WORK/static" "$WORK/data"
 
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 # field JSON PATH: prints a dotted path of a JSON document read from stdin.
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let o=JSON.parse(s);for(const k of process.argv[1].split("."))o=o?.[k];console.log(o??"")})' "$1"; }
 
 if [ "$SOURCE" = real ]; then
   RPC_PORT="$(free_port)"
   RPC_URL="http://127.0.0.1:$RPC_PORT"
-  ANVIL="$(ls "$ROOT"/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n 1 || true)"
-  [ -n "$ANVIL" ] || ANVIL="$ROOT/node_modules/.bin/anvil"
   log "start Anvil on $RPC_URL and deploy the registry"
-  "$ANVIL" --host 127.0.0.1 --port "$RPC_PORT" --chain-id 31337 >"$WORK/anvil.log" 2>&1 &
-  CHAIN_PID=$!
-  for _ in $(seq 1 150); do
-    curl -s -m 2 -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' \
-      "$RPC_URL" 2>/dev/null | grep -q '"result"' && break
-    sleep 0.2
-  done
-  PROVENANCE_RPC_URL="$RPC_URL" PROVENANCE_DEPLOYMENT="$WORK/deployment.json" \
-    npx --no-install hardhat run scripts/deploy.js --network localhost >"$WORK/deploy.log" 2>&1 \
-    || { cat "$WORK/deploy.log"; exit 1; }
+  start_anvil "$RPC_PORT" "$WORK/anvil.log"
+  deploy_registry "$RPC_URL" "$WORK/deployment.json" >"$WORK/deploy.log" 2>&1 || { cat "$WORK/deploy.log"; exit 1; }
   PREVIEW_SETTINGS=()
 else
   # The gateway needs a deployment file and a chain URL to start; the page reads the preview source, so the chain is
@@ -186,8 +175,9 @@ SECTION="## Verification page
 Produced by \`$COMMAND\` (run $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)): the gateway in
 Release on one machine ($(nproc) cores, $CPU) with wrk $THREADS threads on the same cores, ${DURATION} s per run after a
 3 s warm-up. Page: \`/p/{code}\` in English, $PAGE_BYTES bytes uncompressed (wrk sends no Accept-Encoding), every
-request counted as a scan (salted client hash, suspected-copy rules) and rate-limited per client, $SOURCE_TEXT, cached
-views and rendered pages (\`Verification:ViewCacheDuration\`, 5 s). Static file: the same bytes served from disk by the same
+request counted as a scan (salted client hash, suspected-copy rules, an in-memory counter written to the store once a
+second) and rate-limited per client, $SOURCE_TEXT, cached views and rendered pages (\`Verification:ViewCacheDuration\`,
+5 s; one store read and one render when they expire). Static file: the same bytes served from disk by the same
 Kestrel (\`/preview/static/page.html\`) in the same run. Latencies in milliseconds. One-minute load average
 $LOAD_BEFORE before and $LOAD_AFTER after the runs$LOAD_NOTE.
 
@@ -204,15 +194,6 @@ if [ "$QUICK" = 1 ]; then
   exit 0
 fi
 
-DOC="$ROOT/docs/benchmarks.md"
-[ -f "$DOC" ] || printf '# Benchmarks\n' > "$DOC"
 printf '%s' "$SECTION" > "$WORK/section.md"
-awk -v section="$WORK/section.md" '
-  function emit() { while ((getline line < section) > 0) print line; close(section); done = 1 }
-  /^## Verification page[[:space:]]*$/ { emit(); skipping = 1; next }
-  skipping && /^## / { skipping = 0; print ""; }
-  !skipping { print }
-  END { if (!done) { print ""; emit() } }
-' "$DOC" > "$WORK/benchmarks.md"
-mv "$WORK/benchmarks.md" "$DOC"
+write_doc_section "Verification page" "$WORK/section.md"
 log "wrote the Verification page section of docs/benchmarks.md"

@@ -102,6 +102,8 @@ public sealed class PieceVerificationSource(PieceReader reader, ActorStore actor
                 deployment.ChainId, deployment.Address, piece.PieceId, registration.Chain.TxHash, registration.Chain.BlockNumber,
                 piece.Proof.IndexedBlock ?? registration.Chain.BlockNumber),
             Freshness = new DataFreshness(indexer.IsLive(TimeSpan.FromSeconds(15)), latest ?? firstTime),
+            LabelPrinters = new[] { piece.RegistrantId, piece.Custodian.ActorId }.Concat(piece.Makers.Select(m => m.ActorId))
+                .OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
         };
     }
 

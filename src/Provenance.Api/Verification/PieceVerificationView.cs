@@ -65,6 +65,12 @@ public sealed record PieceVerificationView
 
     /// <summary>Whether this view was checked against the chain just now or comes from the last good check.</summary>
     public required DataFreshness Freshness { get; init; }
+
+    /// <summary>
+    /// Ids of the actors who may print this piece's labels: the artisan or cooperative who registered it, its makers
+    /// and its current custodian (an admin may print any piece). Never shown on the page.
+    /// </summary>
+    public IReadOnlyList<string> LabelPrinters { get; init; } = [];
 }
 
 /// <summary>Craft keys the page knows how to name and explain in every language.</summary>

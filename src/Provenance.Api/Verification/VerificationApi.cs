@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using System.Security.Claims;
 using Provenance.Api.Products;
+using Provenance.Api.Security;
 using Provenance.Api.Verification.Localization;
 using Provenance.Api.Verification.Pages;
 using Provenance.Api.Verification.Qr;
@@ -28,7 +30,6 @@ internal static class VerificationApi
         html.MapGet("/p", Lookup);
         html.MapGet("/01/{gtin}/21/{serial}", GetDigitalLinkPage);
         html.MapGet("/p/{code}/claim", GetClaimPage);
-        html.MapGet("/labels", GetLabels);
         pages.MapPost("/p/{code}/claim", PostClaim).DisableAntiforgery().ExcludeFromDescription(); // validated in the handler
 
         var images = pages.MapGroup("/p/{code}").AddEndpointFilter(PageRateLimit(html: false));
@@ -38,6 +39,18 @@ internal static class VerificationApi
             => GetQr(code, QrFormat.Png, size, form, http, s, ct)).WithSummary("QR code (PNG) of a piece's verification URL");
 
         pages.MapGet(StaticAssets.PathPrefix + "/{file}", GetAsset).ExcludeFromDescription();
+
+        // Label sheets are printed by the people who made or hold the pieces, not by the public: outside the
+        // anonymous group (AllowAnonymous would win over any requirement), for actors who may print each piece.
+        endpoints.MapGet("/labels", GetLabels)
+            .AddEndpointFilter(SecurityHeaders.Filter)
+            .AddEndpointFilter(PageRateLimit(html: false))
+            .RequireAuthorization(Roles.Policies.Actor)
+            .DisableValidation()
+            .WithTags("Verification")
+            .WithSummary("Printable label sheet of pieces the caller registered, made or holds (an admin: any piece)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return endpoints;
     }
 
@@ -228,7 +241,8 @@ internal static class VerificationApi
 
     // ---- labels -----------------------------------------------------------------------------------------------
 
-    private static async Task<HtmlPage> GetLabels(HttpContext http, [AsParameters] PageServices s, CancellationToken ct)
+    private static async Task<Results<HtmlPage, ProblemHttpResult>> GetLabels(
+        HttpContext http, [AsParameters] PageServices s, CancellationToken ct)
     {
         var lang = s.ChooseLanguage(http);
         var t = lang.Text;
@@ -265,8 +279,20 @@ internal static class VerificationApi
             return await s.UnavailableAsync(http, lang, ex);
         }
 
+        var refused = pieces.Where(p => !MayPrintLabels(http.User, p)).Select(p => p.Code).ToList();
+        if (refused.Count > 0)
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Not your pieces",
+                "Labels are printed only by the artisan or cooperative who registered a piece, its makers, its current " +
+                $"custodian or an admin. Not yours to print: {string.Join(", ", refused.Take(10))}{(refused.Count > 10 ? " …" : "")}.");
+        }
+
         return await s.Pages.LabelsAsync(http.Request, lang, pieces, missing);
     }
+
+    /// <summary>An admin may print any piece; another actor the pieces it registered, made or holds.</summary>
+    private static bool MayPrintLabels(ClaimsPrincipal user, PieceVerificationView piece) =>
+        user.IsInRole(Roles.Admin) || piece.LabelPrinters.Contains(user.ActorId(), StringComparer.Ordinal);
 
     // ---- stylesheet -------------------------------------------------------------------------------------------
 

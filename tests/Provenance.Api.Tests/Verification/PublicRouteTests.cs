@@ -14,7 +14,7 @@ public sealed class PublicRouteTests(VerificationFixture fixture)
     public async Task PublicRoutes_AllResponses_CarryStrictSecurityHeaders()
     {
         var piece = App.Source.Add(Pieces.Authentic());
-        using var client = App.Client("192.0.2.60");
+        using var client = App.Client("192.0.2.60", apiKey: App.AdminKey); // the label sheet needs an actor who may print
         var paths = new[]
         {
             $"/p/{piece.Code}", $"/p/{Pieces.NewCode()}", $"/p/{piece.Code}/claim", $"/labels?codes={piece.Code}",

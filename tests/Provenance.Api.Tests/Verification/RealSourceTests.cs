@@ -156,6 +156,30 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
         (await page.CspViolationsAsync()).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Labels_RealPiece_PrintedByRegistrantAndCustodianNotByOthers()
+    {
+        var weaver = await _api.ArtisanAsync("Haleema Bano");
+        var exporter = await _api.HandlerAsync("Dal Lake Exports", "exporter");
+        var stranger = await _api.ArtisanAsync("Someone else");
+        var code = await RegisterAsync(weaver, "Kani shawl for the label sheet");
+        await HandOffAsync(code, weaver, exporter);
+        await _api.PieceAsync(code, 2);
+        var url = $"/labels?codes={code}";
+
+        var registrant = await weaver.Client.GetAsync(url);
+        var custodian = await exporter.Client.GetAsync(url);
+        var other = await stranger.Client.GetAsync(url);
+        var anonymous = await _api.Anonymous.GetAsync(url);
+
+        registrant.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await registrant.Content.ReadAsStringAsync()).Should().Contain($"data-code=\"{code}\"");
+        custodian.StatusCode.Should().Be(HttpStatusCode.OK, "the piece's current custodian prints its labels");
+        other.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        other.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
     private async Task<string> RegisterAsync(TestActor artisan, string title, params object[] makers)
     {
         var (code, _, verificationUrl) = await RegisterWithClaimCodeAsync(artisan, title, makers);

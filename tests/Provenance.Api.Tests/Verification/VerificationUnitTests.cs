@@ -202,6 +202,119 @@ public sealed class VerificationUnitTests
         nextDay.ClientId.Should().NotContain("203");
     }
 
+    [Fact]
+    public async Task ScanSignals_ViewsCountedWhileFlushing_NoneLostOrDoubled()
+    {
+        var directory = Directory.CreateTempSubdirectory("provenance-scans-");
+        var db = new Db(Options.Create(new StorageOptions { DataDirectory = directory.FullName }));
+        await using (var connection = await db.OpenAsync(CancellationToken.None))
+        {
+            await Migrations.ApplyAsync(connection, CancellationToken.None);
+        }
+
+        var piece = Pieces.Authentic();
+        var signals = NewSignals(Options.Create(new VerificationOptions()), db);
+        await signals.StartAsync(CancellationToken.None);
+        const int Writers = 4, ViewsEach = 3000;
+        using var done = new CancellationTokenSource();
+        var flushes = 0;
+        var flusher = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await signals.FlushAsync(CancellationToken.None);
+                flushes++;
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
+        {
+            for (var i = 0; i < ViewsEach; i++)
+            {
+                signals.Record(piece, new ClientFingerprint(1, w, w, 7));
+            }
+        })));
+        await done.CancelAsync();
+        await flusher;
+        var stats = await signals.GetAsync(piece.Code, CancellationToken.None);
+        await signals.StopAsync(CancellationToken.None);
+
+        flushes.Should().BePositive();
+        stats.TotalScans.Should().Be(Writers * ViewsEach);
+        stats.Daily.Single().DistinctClients.Should().Be(Writers);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        directory.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task PieceViews_ConcurrentMissesOfOneCode_ReadSourceOnce()
+    {
+        var source = new GatedSource(Pieces.Authentic());
+        await using var services = new ServiceCollection().AddSingleton<IPieceVerificationSource>(source).BuildServiceProvider();
+        using var cache = new VerificationCache();
+        var views = new PieceViews(services, cache, Options.Create(new VerificationOptions { ViewCacheDuration = TimeSpan.FromMinutes(1) }));
+
+        var requests = Enumerable.Range(0, 16).Select(_ => views.GetAsync(source.View.Code, CancellationToken.None)).ToList();
+        source.Release();
+        var results = await Task.WhenAll(requests);
+
+        source.Reads.Should().Be(1, "the requests that find the entry missing wait for one read");
+        results.Should().AllSatisfy(v => v.Should().BeSameAs(source.View));
+    }
+
+    [Fact]
+    public async Task PieceViews_SharedReadFails_EveryWaiterSeesItAndNextRequestReadsAgain()
+    {
+        var source = new GatedSource(Pieces.Authentic());
+        await using var services = new ServiceCollection().AddSingleton<IPieceVerificationSource>(source).BuildServiceProvider();
+        using var cache = new VerificationCache();
+        var views = new PieceViews(services, cache, Options.Create(new VerificationOptions { ViewCacheDuration = TimeSpan.FromMinutes(1) }));
+
+        var requests = Enumerable.Range(0, 4).Select(_ => views.GetAsync(source.View.Code, CancellationToken.None)).ToList();
+        source.Fail(new PieceSourceUnavailableException("store locked"));
+        foreach (var request in requests)
+        {
+            await request.Invoking(r => r).Should().ThrowAsync<PieceSourceUnavailableException>();
+        }
+
+        source.Reset();
+        var retry = views.GetAsync(source.View.Code, CancellationToken.None);
+        source.Release();
+
+        (await retry).Should().BeSameAs(source.View);
+        source.Reads.Should().Be(2);
+    }
+
+    [Fact]
+    public void ClientFingerprints_SameHttp1Connection_ReusedUntilAddressOrAgentChanges()
+    {
+        var fingerprints = new ClientFingerprints(Options.Create(new VerificationOptions()), TimeProvider.System);
+        var connection = new ConnectionItems();
+        Microsoft.AspNetCore.Http.DefaultHttpContext Request(string address, string agent, string protocol = "HTTP/1.1")
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Features.Set<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>(connection);
+            context.Request.Protocol = protocol;
+            context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address);
+            context.Request.Headers.UserAgent = agent;
+            return context;
+        }
+
+        var first = fingerprints.Of(Request("198.51.100.7", "Phone"));
+        var again = fingerprints.Of(Request("198.51.100.7", "Phone"));
+        var otherAgent = fingerprints.Of(Request("198.51.100.7", "Laptop"));
+        var otherAddress = fingerprints.Of(Request("198.51.200.8", "Laptop"));
+        var http2 = fingerprints.Of(Request("198.51.100.7", "Phone", "HTTP/2"));
+
+        connection.Items.Should().ContainSingle("HTTP/1.x keeps the connection's last fingerprint");
+        again.Should().Be(first);
+        otherAgent.Client.Should().NotBe(first.Client);
+        otherAgent.Address.Should().Be(first.Address);
+        otherAddress.Address.Should().NotBe(first.Address);
+        otherAddress.Place.Should().Be(first.Place, "198.51.x.x is one network area");
+        http2.Should().Be(first, "HTTP/2 computes per request, to the same hashes");
+    }
+
     private static ScanSignals NewSignals(IOptions<VerificationOptions> options, Db db) =>
         new(options, new ScanStore(db), TimeProvider.System, NullLogger<ScanSignals>.Instance);
 
@@ -216,6 +329,34 @@ public sealed class VerificationUnitTests
             Reads++;
             return Task.FromResult(code == View.Code ? View : null);
         }
+    }
+
+    /// <summary>A source whose read waits until the test releases (or fails) it, counting reads.</summary>
+    private sealed class GatedSource(PieceVerificationView view) : IPieceVerificationSource
+    {
+        private int _reads;
+        private TaskCompletionSource<PieceVerificationView?> _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public PieceVerificationView View { get; } = view;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public void Release() => _gate.TrySetResult(View);
+
+        public void Fail(Exception exception) => _gate.TrySetException(exception);
+
+        public void Reset() => _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<PieceVerificationView?> GetByCodeAsync(string code, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _reads);
+            return _gate.Task;
+        }
+    }
+
+    private sealed class ConnectionItems : Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature
+    {
+        public IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
     }
 
     private sealed class ManualTime(DateTimeOffset now) : TimeProvider

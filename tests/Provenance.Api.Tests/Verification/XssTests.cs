@@ -64,7 +64,8 @@ public sealed class XssTests(VerificationFixture fixture)
     [Fact]
     public async Task UnknownAndLabelAndClaimPages_PayloadsRenderAsText()
     {
-        await using var page = await fixture.Browser.NewPageAsync(App.BaseAddress, "192.0.2.2");
+        var (printer, key) = await App.ArtisanAsync("Label printer");
+        await using var page = await fixture.Browser.NewPageAsync(App.BaseAddress, "192.0.2.2", apiKey: key);
         await page.GotoAsync("/p?code=plain%20words");
         var unknownShape = await page.Page.EvaluateAsync<DomShape>(DomProbe);
         var codes = new List<string>();
@@ -81,7 +82,7 @@ public sealed class XssTests(VerificationFixture fixture)
                 failures.Add($"unknown #{i} {payload}: {status} {shape}");
             }
 
-            codes.Add(App.Source.Add(Hostile(Pieces.NewCode(), payload)).Code);
+            codes.Add(App.Source.Add(Hostile(Pieces.NewCode(), payload) with { LabelPrinters = [printer] }).Code);
         }
 
         foreach (var code in codes.Where((_, i) => i % 6 == 0))

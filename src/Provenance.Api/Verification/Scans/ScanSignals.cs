@@ -122,14 +122,18 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
                 marks.Add(mark);
             }
 
+            var written = false;
             try
             {
                 await _store.WriteAsync(counts, marks, cancellationToken);
+                written = true;
             }
-            catch
+            finally
             {
-                Requeue(counts, marks);
-                throw;
+                if (!written)
+                {
+                    Requeue(counts, marks);
+                }
             }
         }
         finally

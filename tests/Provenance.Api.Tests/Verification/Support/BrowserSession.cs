@@ -24,15 +24,25 @@ public sealed class BrowserSession : IAsyncDisposable
         });
     }
 
-    /// <summary>A new phone-sized page speaking as <paramref name="forwardedFor"/>.</summary>
-    public async Task<WatchedPage> NewPageAsync(string baseAddress, string forwardedFor, string? locale = null, int width = 390)
+    /// <summary>
+    /// A new phone-sized page speaking as <paramref name="forwardedFor"/>, sending <paramref name="apiKey"/> as its
+    /// bearer token when given.
+    /// </summary>
+    public async Task<WatchedPage> NewPageAsync(
+        string baseAddress, string forwardedFor, string? locale = null, int width = 390, string? apiKey = null)
     {
+        var headers = new Dictionary<string, string> { ["X-Forwarded-For"] = forwardedFor };
+        if (apiKey is not null)
+        {
+            headers["Authorization"] = "Bearer " + apiKey;
+        }
+
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress,
             ViewportSize = new ViewportSize { Width = width, Height = 844 },
             Locale = locale ?? "en-GB",
-            ExtraHTTPHeaders = new Dictionary<string, string> { ["X-Forwarded-For"] = forwardedFor },
+            ExtraHTTPHeaders = headers,
         });
         var page = await context.NewPageAsync();
         var watched = new WatchedPage(page, baseAddress);

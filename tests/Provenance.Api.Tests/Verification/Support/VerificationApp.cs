@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -70,14 +71,39 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
     /// <summary>The scan signals service (counts, marks, statistics).</summary>
     public ScanSignals Scans => Services.GetRequiredService<ScanSignals>();
 
-    /// <summary>A client of the real server speaking as <paramref name="forwardedFor"/> (own rate-limit partition).</summary>
-    public HttpClient Client(string forwardedFor, bool cookies = false, string? userAgent = null)
+    /// <summary>
+    /// A client of the real server speaking as <paramref name="forwardedFor"/> (own rate-limit partition), with
+    /// <paramref name="apiKey"/> as its bearer token when given.
+    /// </summary>
+    public HttpClient Client(string forwardedFor, bool cookies = false, string? userAgent = null, string? apiKey = null)
     {
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = cookies };
         var client = new HttpClient(handler) { BaseAddress = new Uri(BaseAddress) };
         client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
         client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent ?? "ProvenanceTests/1.0");
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
         return client;
+    }
+
+    /// <summary>The API key of the gateway's admin (written to the data directory at first start).</summary>
+    public string AdminKey => File.ReadAllText(Path.Combine(_dataDirectory, "admin-api-key")).Trim();
+
+    /// <summary>
+    /// Onboards an artisan through the gateway's real actor API (its role grant waits for a chain this app does not
+    /// have; the key works at once) and returns its id and API key.
+    /// </summary>
+    public async Task<(string Id, string ApiKey)> ArtisanAsync(string name)
+    {
+        using var admin = Client("192.0.2.1", apiKey: AdminKey);
+        var response = await admin.PostAsJsonAsync("/api/actors/artisans",
+            new { name, craft = "pashmina-kani", cluster = "Kanihama", village = "Kanihama" });
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        response.StatusCode.Should().Be(HttpStatusCode.Created, body.ToString());
+        return (body.GetProperty("id").GetString()!, body.GetProperty("apiKey").GetString()!);
     }
 
     /// <inheritdoc />
