@@ -24,7 +24,7 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
     private readonly ScanStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<ScanSignals> _logger;
-    private ConcurrentDictionary<ScanKey, Counter> _pending = new();
+    private PendingCounts _pending = new();
     private readonly ConcurrentQueue<SuspectedCopyMark> _pendingMarks = new();
     private readonly ConcurrentDictionary<string, SuspectedCopyMark> _marks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PieceWindow> _windows = new(StringComparer.Ordinal);
@@ -106,14 +106,12 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
         await _flushGate.WaitAsync(cancellationToken);
         try
         {
-            var gathered = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<ScanKey, Counter>());
-            var counts = new List<ScanCount>(gathered.Count);
-            foreach (var (key, counter) in gathered)
+            var gathered = Interlocked.Exchange(ref _pending, new PendingCounts());
+            gathered.WaitForWriters();
+            var counts = new List<ScanCount>(gathered.Counts.Count);
+            foreach (var (key, counter) in gathered.Counts)
             {
-                if (counter.Drain() is var scans and > 0)
-                {
-                    counts.Add(new ScanCount(key.Code, key.Minute, key.SaltId, key.Client, key.Place, scans));
-                }
+                counts.Add(new ScanCount(key.Code, key.Minute, key.SaltId, key.Client, key.Place, counter.Value));
             }
 
             var marks = new List<SuspectedCopyMark>();
@@ -162,17 +160,29 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <remarks>
+    /// The writer has a thread of its own: Microsoft.Data.Sqlite's calls block (it has no asynchronous I/O), and a commit
+    /// waits for the disk and, behind the gateway's other writers, for the store's lock (busy timeout). On the thread
+    /// pool that wait would hold one of the few threads serving pages once a second.
+    /// </remarks>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => WriterLoop(stoppingToken), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void WriterLoop(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.FlushInterval, _time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!stoppingToken.WaitHandle.WaitOne(_options.FlushInterval))
         {
             try
             {
-                await FlushAsync(stoppingToken);
-                await HousekeepAsync(stoppingToken);
+                FlushAsync(stoppingToken).GetAwaiter().GetResult();
+                HousekeepAsync(stoppingToken).GetAwaiter().GetResult();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // StopAsync writes what is left
+            }
+            catch (Exception ex)
             {
                 _logger.LogError(ex, "Writing scan signals failed; retrying at the next flush");
             }
@@ -220,38 +230,53 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
         while (true)
         {
             var pending = Volatile.Read(ref _pending);
-            if (!pending.TryGetValue(key, out var counter))
+            Interlocked.Increment(ref pending.Writers);
+            try
             {
-                counter = pending.GetOrAdd(key, static _ => new Counter());
+                // Registered as a writer first, then checked: a flush that swapped the set out either waits for this
+                // add, or this add sees the swap and goes to the new set. Nothing lands in a set after it was read.
+                if (ReferenceEquals(Volatile.Read(ref _pending), pending))
+                {
+                    pending.Counts.GetOrAdd(key, static _ => new Counter()).Add(scans);
+                    return;
+                }
             }
-
-            if (counter.TryAdd(scans))
+            finally
             {
-                return;
+                Interlocked.Decrement(ref pending.Writers);
             }
-
-            // A flush took this set between the read and the add: the next read sees the new set.
         }
     }
 
     private readonly record struct ScanKey(string Code, long Minute, long SaltId, long Client, long Place);
 
-    /// <summary>
-    /// Views of one row since the last flush. <see cref="Drain"/> closes the counter, so an add that reaches a counter
-    /// the flush already took fails and is made again on the new pending set instead of being lost.
-    /// </summary>
+    /// <summary>Views of one row since the last flush.</summary>
     private sealed class Counter
     {
-        private const long Closed = long.MinValue;
         private long _value;
 
-        /// <summary>Adds <paramref name="n"/>; false when the counter was already drained.</summary>
-        public bool TryAdd(long n) => Interlocked.Add(ref _value, n) >= 0;
+        public long Value => Volatile.Read(ref _value);
 
-        /// <summary>The count so far; closes the counter.</summary>
-        public long Drain() => Interlocked.Exchange(ref _value, Closed);
+        public void Add(long n) => Interlocked.Add(ref _value, n);
     }
 
+    /// <summary>The counters gathered since the last flush, and how many adds are running on them right now.</summary>
+    private sealed class PendingCounts
+    {
+        public int Writers;
+
+        public ConcurrentDictionary<ScanKey, Counter> Counts { get; } = new();
+
+        /// <summary>Waits for the adds that started before this set was swapped out (memory only: a few instructions).</summary>
+        public void WaitForWriters()
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref Writers) != 0)
+            {
+                spin.SpinOnce();
+            }
+        }
+    }
     /// <summary>The recent scan pattern of one piece; at most a threshold's worth of hashes is kept.</summary>
     private sealed class PieceWindow
     {

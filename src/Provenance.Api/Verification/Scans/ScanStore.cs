@@ -9,7 +9,7 @@ internal readonly record struct ScanCount(string Code, long Minute, long SaltId,
 /// <summary>
 /// The scan-signal tables in the gateway's store (<see cref="Db"/>; created by migration 300 from
 /// <see cref="ScanSchema"/>). Writes come in batches from <see cref="ScanSignals"/>' flush, one transaction a second at
-/// most, so they share the store's connection settings instead of keeping a second database.
+/// most on the writer's own thread, so they share the store instead of keeping a second database.
 /// </summary>
 internal sealed class ScanStore(Db db)
 {
@@ -22,6 +22,16 @@ internal sealed class ScanStore(Db db)
         }
 
         await using var connection = await db.OpenAsync(cancellationToken);
+
+        // Counts are telemetry: in WAL mode, synchronous=NORMAL keeps a commit through a process crash and skips the
+        // fsync per commit (a power cut may lose the last flushes). The next open of this pooled connection sets the
+        // store's FULL again.
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous=NORMAL";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         if (counts.Count > 0)
         {
