@@ -291,6 +291,29 @@ public sealed class VerificationUnitTests
     }
 
     [Fact]
+    public async Task VerificationPages_ConcurrentRequestsForOneView_RenderOnceUntilTheViewChanges()
+    {
+        await using var services = new ServiceCollection().AddLogging().BuildServiceProvider();
+        using var cache = new VerificationCache();
+        var pages = new Provenance.Api.Verification.Pages.VerificationPages(
+            new Provenance.Api.Verification.Pages.PageRenderer(services, NullLoggerFactory.Instance), new StaticAssets(), cache,
+            Options.Create(new VerificationOptions { ViewCacheDuration = TimeSpan.FromMinutes(1) }));
+        var view = Pieces.Authentic();
+        var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+        request.Path = "/p/" + view.Code;
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() =>
+            pages.PieceAsync(request, Provenance.Api.Verification.Localization.Language.English, view, VerificationState.Authentic, false))));
+        var later = await pages.PieceAsync(request, Provenance.Api.Verification.Localization.Language.English, view, VerificationState.Authentic, false);
+        var refreshed = await pages.PieceAsync(request, Provenance.Api.Verification.Localization.Language.English, view with { }, VerificationState.Authentic, false);
+
+        concurrent.Select(p => p.Page).Distinct().Should().ContainSingle("one render serves the requests that arrive while it runs");
+        later.Page.Should().BeSameAs(concurrent[0].Page);
+        refreshed.Page.Should().NotBeSameAs(later.Page, "a new view (the store was read again) is rendered again");
+        System.Text.Encoding.UTF8.GetString(refreshed.Page.Utf8).Should().Be(System.Text.Encoding.UTF8.GetString(later.Page.Utf8));
+    }
+
+    [Fact]
     public void ClientFingerprints_SameHttp1Connection_ReusedUntilAddressOrAgentChanges()
     {
         var fingerprints = new ClientFingerprints(Options.Create(new VerificationOptions()), TimeProvider.System);

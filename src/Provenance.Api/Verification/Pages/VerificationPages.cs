@@ -119,23 +119,30 @@ public sealed class VerificationPages(
     private sealed class PageSlot
     {
         private readonly Lock _gate = new();
-        private PieceVerificationView? _view;
-        private Task<RenderedPage>? _page;
+        private Rendering? _current;
 
         /// <summary>The page of <paramref name="view"/>: the one rendered or rendering, else a new render.</summary>
         public Task<RenderedPage> PageOf(PieceVerificationView view, Func<Task<RenderedPage>> render)
         {
+            // Every view of a popular piece passes here: the rendered page is read without the lock.
+            if (Volatile.Read(ref _current) is { Page.IsCompletedSuccessfully: true } done && ReferenceEquals(done.View, view))
+            {
+                return done.Page;
+            }
+
             lock (_gate)
             {
-                if (!ReferenceEquals(_view, view) || _page is null || _page.IsFaulted || _page.IsCanceled)
+                if (_current is not { } current || !ReferenceEquals(current.View, view) || current.Page.IsFaulted || current.Page.IsCanceled)
                 {
-                    _view = view;
-                    _page = render();
+                    current = new Rendering(view, render());
+                    Volatile.Write(ref _current, current);
                 }
 
-                return _page;
+                return current.Page;
             }
         }
+
+        private sealed record Rendering(PieceVerificationView View, Task<RenderedPage> Page);
     }
 }
 
