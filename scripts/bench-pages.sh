@@ -102,12 +102,16 @@ if [ "$SOURCE" = real ]; then
   wait_op "$(field operationId <<<"$PIECE")"
   wait_op "$(api POST "/api/pieces/$CODE/events" "$KEY" '{"kind":"processing","step":"washing","location":"Kanihama","notes":"Washed in the Doodh Ganga, dried in shade."}' | field operationId)"
   wait_op "$(api POST "/api/pieces/$CODE/events" "$KEY" '{"kind":"paymentConfirmed","notes":"Paid in full"}' | field operationId)"
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do # up to two minutes for the index on a busy machine
     curl -sf "$BASE/p/$CODE" 2>/dev/null | grep -q 'data-state="authentic"' && grep -q 'Paid in full' <(curl -sf "$BASE/p/$CODE") && break
     sleep 0.2
   done
 fi
-curl -sf "$BASE/p/$CODE" | grep -q 'data-state="authentic"' || { echo "the page does not show the piece as authentic" >&2; exit 1; }
+if ! curl -sf "$BASE/p/$CODE" | grep -q 'data-state="authentic"'; then
+  echo "the page does not show the piece as authentic: HTTP $(curl -s -o "$WORK/page.html" -w '%{http_code}' "$BASE/p/$CODE"), $(grep -o 'data-state="[a-z]*"' "$WORK/page.html" | head -n 1)" >&2
+  tail -n 40 "$WORK/app.log" >&2
+  exit 1
+fi
 
 PAGE_URL="$BASE/p/$CODE"
 STATIC_URL="$BASE/preview/static/page.html"
@@ -175,7 +179,7 @@ SECTION="## Verification page
 
 Produced by \`$COMMAND\` (run $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)): the gateway in
 Release on one machine ($(nproc) cores, $CPU) with wrk $THREADS threads on the same cores, ${DURATION} s per run after a
-3 s warm-up. Page (what a view does: docs/verification.md, "What a page view does"): \`/p/{code}\` in English, $PAGE_BYTES bytes uncompressed (wrk sends no Accept-Encoding), every
+3 s warm-up. Page (what a view does: docs/verification.md, section \"What a page view does\"): \`/p/{code}\` in English, $PAGE_BYTES bytes uncompressed (wrk sends no Accept-Encoding), every
 request counted as a scan (salted client hash, suspected-copy rules, an in-memory counter written to the store once a
 second) and rate-limited per client, $SOURCE_TEXT, cached views and rendered pages (\`Verification:ViewCacheDuration\`,
 5 s; one store read and one render when they expire). Static file: the same bytes served from disk by the same
