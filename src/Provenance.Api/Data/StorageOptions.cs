@@ -16,6 +16,10 @@ public sealed class StorageOptions
     [Range(100, 60_000, ErrorMessage = "Storage:BusyTimeoutMs must be between 100 and 60000.")]
     public int BusyTimeoutMs { get; set; } = 5_000;
 
+    /// <summary>Most writes the store's group writer commits in one transaction (one fsync).</summary>
+    [Range(1, 10_000, ErrorMessage = "Storage:MaxWritesPerCommit must be between 1 and 10000.")]
+    public int MaxWritesPerCommit { get; set; } = 256;
+
     /// <summary>Full path of the SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "provenance.db");
 

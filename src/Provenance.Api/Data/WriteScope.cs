@@ -10,13 +10,15 @@ namespace Provenance.Api.Data;
 /// joins it (each call under its own savepoint) instead of committing on its own, so the request's rows and what the
 /// scope's owner adds at <see cref="CommitAsync"/> (the idempotency record) commit together or not at all. Locks a write path hands over with
 /// <see cref="Defer"/> (the signers' nonce locks) are held until the scope commits or rolls back, so no other request
-/// can read a nonce this request has consumed but not yet committed.
+/// can read a nonce this request has consumed but not yet committed. The scope holds the store's write gate from its
+/// first write until it ends, so the group writer of <see cref="Db"/> waits for it in memory.
 /// </summary>
 public sealed class WriteScope : IAsyncDisposable
 {
     private static readonly AsyncLocal<WriteScope?> Ambient = new();
     private readonly List<IAsyncDisposable> _deferred = [];
     private readonly Db _db;
+    private IAsyncDisposable? _gate;
     private SqliteConnection? _connection;
     private SqliteTransaction? _tx;
     private int _savepoints;
@@ -54,6 +56,7 @@ public sealed class WriteScope : IAsyncDisposable
     {
         if (_tx is null)
         {
+            _gate ??= await _db.EnterWriteGateAsync(ct); // the process's writers take turns (no busy-waiting in SQLite)
             _connection = await _db.OpenAsync(ct);
             _tx = _connection.BeginTransaction(deferred: false);
         }
@@ -102,6 +105,11 @@ public sealed class WriteScope : IAsyncDisposable
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
+        }
+
+        if (_gate is not null)
+        {
+            await _gate.DisposeAsync();
         }
 
         foreach (var d in _deferred)
