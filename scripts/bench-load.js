@@ -2,7 +2,10 @@
 // Load driver for scripts/bench-load.sh: registrations and events through the gateway's HTTP API at several
 // concurrency levels, and the same calls signed and sent directly to the chain (one transaction per call, no
 // gateway) in the same run. Prints one JSON line per measurement.
+// Each line also carries the CPU time per write the phase cost each process (gateway, chain node, this driver), read
+// from /proc: on a machine shared with other work, wall-clock rates move with the load, CPU per write much less.
 // Usage: node scripts/bench-load.js --base URL --admin-key KEY --rpc URL --deployment FILE [--levels 1,16,64] [--per-client 10]
+//        [--gateway-pid PID] [--chain-pid PID]
 'use strict';
 const fs = require('fs');
 const crypto = require('crypto');
@@ -27,6 +30,31 @@ const ABI = [
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : 0; };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+const PIDS = { gateway: args['gateway-pid'], chain: args['chain-pid'] };
+// CPU milliseconds used so far by each watched process and by this driver.
+function cpuNow() {
+  const out = {};
+  for (const [name, pid] of Object.entries(PIDS)) {
+    if (!pid) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out[name] = (Number(f[11]) + Number(f[12])) * TICK_MS; // utime + stime
+    } catch { /* not Linux, or the process is gone */ }
+  }
+  const u = process.cpuUsage();
+  out.driver = (u.user + u.system) / 1000;
+  return out;
+}
+// Adds cpu<Name>MsPerWrite fields for the phase since `before`.
+function withCpu(result, before) {
+  const after = cpuNow();
+  for (const name of Object.keys(after)) {
+    if (before[name] === undefined) continue;
+    result[`cpu${name[0].toUpperCase()}${name.slice(1)}MsPerWrite`] = (after[name] - before[name]) / result.writes;
+  }
+  return result;
+}
 
 async function http(method, path, key, body) {
   const res = await fetch(BASE + path, {
@@ -66,6 +94,7 @@ async function onboard(n) {
 
 // Runs `perClient` calls per client at concurrency `clients`; `call(client, i)` returns { ackedAt, opId? , confirmedAt? }.
 async function runGateway(kind, actors, pieces) {
+  const cpu0 = cpuNow();
   const t0 = now();
   const acks = [];
   const ops = [];
@@ -83,6 +112,7 @@ async function runGateway(kind, actors, pieces) {
     }
   }));
   const tAck = now();
+  const cpuAck = cpuNow();
   const done = await waitConfirmed(ops.map((o) => o.id));
   const tEnd = Math.max(...[...done.values()].map((d) => d.at));
   const failed = [...done.values()].filter((d) => d.status !== 'confirmed').length;
@@ -92,6 +122,8 @@ async function runGateway(kind, actors, pieces) {
       path: 'gateway', kind, clients: actors.length, writes: ops.length, failed,
       ackPerSec: ops.length / ((tAck - t0) / 1000), confirmedPerSec: ops.length / ((tEnd - t0) / 1000),
       ackP50: pct(acks, 50), ackP99: pct(acks, 99), confirmP50: pct(confirmLat, 50), confirmP99: pct(confirmLat, 99),
+      // The gateway's CPU until the last acknowledgement (the rest went to relaying and to answering status polls).
+      ...(cpuAck.gateway !== undefined ? { cpuGatewayAckMsPerWrite: (cpuAck.gateway - cpu0.gateway) / ops.length } : {}),
     },
     ops,
   };
@@ -152,14 +184,18 @@ async function directWallets(provider, contract, n) {
   const contract = new ethers.Contract(DEPLOYMENT.address, ABI, provider);
   for (const level of LEVELS) {
     const actors = await onboard(level);
+    let before = cpuNow();
     const reg = await runGateway('registration', actors, null);
-    console.log(JSON.stringify(reg.result));
+    console.log(JSON.stringify(withCpu(reg.result, before)));
     const pieces = actors.map((_, c) => reg.ops.filter((o) => o.client === c).map((o) => o.code));
-    console.log(JSON.stringify((await runGateway('event', actors, pieces)).result));
+    before = cpuNow();
+    console.log(JSON.stringify(withCpu((await runGateway('event', actors, pieces)).result, before)));
 
     const wallets = await directWallets(provider, contract, level);
     const ids = [];
-    console.log(JSON.stringify(await runDirect('registration', wallets, contract, ids)));
-    console.log(JSON.stringify(await runDirect('event', wallets, contract, ids)));
+    before = cpuNow();
+    console.log(JSON.stringify(withCpu(await runDirect('registration', wallets, contract, ids), before)));
+    before = cpuNow();
+    console.log(JSON.stringify(withCpu(await runDirect('event', wallets, contract, ids), before)));
   }
 })().catch((e) => { console.error(e); process.exit(1); });

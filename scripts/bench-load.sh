@@ -58,16 +58,21 @@ done
 
 log "load: levels $LEVELS, $PER_CLIENT calls per client"
 node scripts/bench-load.js --base "$BASE" --admin-key "$(cat "$WORK/data/admin-api-key")" --rpc "$RPC" \
-  --deployment "$WORK/deployment.json" --levels "$LEVELS" --per-client "$PER_CLIENT" | tee "$WORK/results.jsonl"
+  --deployment "$WORK/deployment.json" --levels "$LEVELS" --per-client "$PER_CLIENT" \
+  --gateway-pid "$APP_PID" --chain-pid "$CHAIN_PID" | tee "$WORK/results.jsonl"
 
 TABLE="$(python3 - "$WORK/results.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{')]
-print("| path | call | clients | writes | acknowledged/s | confirmed/s | ack p50 ms | ack p99 ms | confirm p50 ms | confirm p99 ms |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+cpu = lambda r, k: f"{r[k]:.1f}" if k in r else "–"
+print("| path | call | clients | writes | acknowledged/s | confirmed/s | ack p50 ms | ack p99 ms | confirm p50 ms | confirm p99 ms | CPU ms/write gateway | CPU ms/write chain | CPU ms/write client |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
+    if r['path'] == 'direct':
+        r.pop('cpuGatewayMsPerWrite', None)  # the gateway only indexes the direct calls' events meanwhile
     print(f"| {r['path']} | {r['kind']} | {r['clients']} | {r['writes']} | {r['ackPerSec']:.0f} | {r['confirmedPerSec']:.0f} | "
-          f"{r['ackP50']:.1f} | {r['ackP99']:.1f} | {r['confirmP50']:.0f} | {r['confirmP99']:.0f} |")
+          f"{r['ackP50']:.1f} | {r['ackP99']:.1f} | {r['confirmP50']:.0f} | {r['confirmP99']:.0f} | "
+          f"{cpu(r, 'cpuGatewayMsPerWrite')} | {cpu(r, 'cpuChainMsPerWrite')} | {cpu(r, 'cpuDriverMsPerWrite')} |")
 by = {(r['path'], r['kind'], r['clients']): r for r in rows}
 print()
 for (path, kind, clients), r in sorted(by.items()):

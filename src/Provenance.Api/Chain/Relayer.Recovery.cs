@@ -1,6 +1,8 @@
 using System.Data;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Provenance.Ethereum.Eth;
+using Provenance.Ethereum.JsonRpc;
 using Provenance.Ethereum.Submission;
 
 namespace Provenance.Api.Chain;
@@ -202,10 +204,15 @@ public sealed partial class Relayer
             "SELECT DISTINCT block_number, block_hash FROM operations WHERE status IN ('submitted','confirmed') " +
             "AND block_number IS NOT NULL AND block_hash IS NOT NULL AND block_number > @from",
             new { from = head - window }, cancellationToken: ct)), ct);
+        // Every recorded block's header in one JSON-RPC batch (one round trip, not one per block).
+        var batch = new JsonRpcBatch();
+        var headers = blocks.Select(b => (b.Number, b.Hash, Block: b.Number > head ? Task.FromResult<Block?>(null) : batch.Add(EthCalls.GetBlockByNumber((ulong)b.Number))))
+            .ToList();
+        await eth.Rpc.SendBatchAsync(batch, ct);
         var gone = new List<(long, string)>();
-        foreach (var (number, hash) in blocks)
+        foreach (var (number, hash, header) in headers)
         {
-            var block = number > head ? null : await eth.GetBlockByNumberAsync((ulong)number, ct);
+            var block = await header;
             if (block is null || !string.Equals(block.Hash, hash, StringComparison.OrdinalIgnoreCase))
             {
                 gone.Add((number, hash));
