@@ -25,6 +25,7 @@ public sealed class Db
     private readonly Channel<IQueuedWrite> _writes = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lazy<Task> _writer;
+    private static readonly AsyncLocal<bool> InWriter = new();
 
     /// <summary>Builds the factory from the storage options.</summary>
     public Db(IOptions<StorageOptions> options)
@@ -40,7 +41,7 @@ public sealed class Db
             Pooling = true,
             DefaultTimeout = Math.Max(1, o.BusyTimeoutMs / 1000),
         }.ToString();
-        _writer = new Lazy<Task>(() => Task.Run(RunWriterAsync), LazyThreadSafetyMode.ExecutionAndPublication);
+        _writer = new Lazy<Task>(StartWriter, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     private interface IQueuedWrite
@@ -68,7 +69,8 @@ public sealed class Db
     /// <summary>
     /// Runs <paramref name="work"/> in an immediate (write-locking) transaction, possibly shared with other writes
     /// queued at the same moment (under its own savepoint), and returns once that transaction is committed; an
-    /// exception from <paramref name="work"/> rolls back only its own changes and is rethrown here. Inside a
+    /// exception from <paramref name="work"/> rolls back only its own changes and is rethrown here;
+    /// <paramref name="work"/> must not start another write. Inside a
     /// <see cref="WriteScope"/> (an idempotent request) it joins the scope's transaction instead, which commits together
     /// with the stored response.
     /// </summary>
@@ -77,6 +79,12 @@ public sealed class Db
         if (WriteScope.Current is { } scope)
         {
             return await scope.RunAsync(work, ct);
+        }
+
+        if (InWriter.Value)
+        {
+            throw new InvalidOperationException(
+                "A write cannot start another write (it would wait for itself): use the connection and transaction it was given.");
         }
 
         ct.ThrowIfCancellationRequested();
@@ -111,8 +119,18 @@ public sealed class Db
         return new GateRelease(_writeGate);
     }
 
+    private Task StartWriter()
+    {
+        // The writer outlives the request that happened to start it: it must not carry that request's async-local state.
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(RunWriterAsync);
+        }
+    }
+
     private async Task RunWriterAsync()
     {
+        InWriter.Value = true;
         var group = new List<IQueuedWrite>();
         while (await _writes.Reader.WaitToReadAsync())
         {
