@@ -45,12 +45,29 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         public bool Events => Alias == "e";
     }
 
-    /// <summary>A row of the events query.</summary>
-    internal sealed record EventRow(
-        long BlockNumber, long LogIndex, string BlockHash, string TransactionHash, string PieceId, string? PieceCode, long Seq,
-        string Kind, string Actor, string? ActorId, string? Counterparty, string? CounterpartyId, string? RecordHash, string Head,
-        long? Timestamp)
+    /// <summary>
+    /// A row of the events query. A class, not a positional record: on a page with no rows Dapper builds its mapper from
+    /// the declared column types, and an expression column (the head) has none (it reads as a BLOB), which only
+    /// properties tolerate — a positional record made every empty events page a 500.
+    /// </summary>
+    internal sealed class EventRow
     {
+        public long BlockNumber { get; init; }
+        public long LogIndex { get; init; }
+        public required string BlockHash { get; init; }
+        public required string TransactionHash { get; init; }
+        public required string PieceId { get; init; }
+        public string? PieceCode { get; init; }
+        public long Seq { get; init; }
+        public required string Kind { get; init; }
+        public required string Actor { get; init; }
+        public string? ActorId { get; init; }
+        public string? Counterparty { get; init; }
+        public string? CounterpartyId { get; init; }
+        public string? RecordHash { get; init; }
+        public required string Head { get; init; }
+        public long? Timestamp { get; init; }
+
         public AuditEvent ToEvent() => new(BlockNumber, LogIndex, BlockHash, TransactionHash, PieceId, PieceCode, Seq, Kind, Actor,
             ActorId, Counterparty, CounterpartyId, RecordHash, Head, Timestamp is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts) : null);
     }

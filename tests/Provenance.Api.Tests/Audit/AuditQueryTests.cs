@@ -82,6 +82,21 @@ public sealed class AuditQueryTests(ChainFixture chain, AuditScenario scenario) 
             .Select(Kind).Should().StartWith("Sale").And.NotContain("Registration");
     }
 
+    [Theory]
+    [InlineData("/api/audit/events?craft=no-such-craft")]
+    [InlineData("/api/audit/events?type=Claim&cluster=Kanihama")]
+    [InlineData("/api/audit/pieces?craft=no-such-craft")]
+    public async Task Query_FilterMatchingNothing_EmptyPage(string url)
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        var page = await s.AuditAsync(url);
+
+        page.GetProperty("items").GetArrayLength().Should().Be(0);
+        page.GetProperty("nextCursor").ValueKind.Should().Be(JsonValueKind.Null);
+        page.GetProperty("indexedBlock").GetInt64().Should().BePositive();
+    }
+
     [Fact]
     public async Task Pieces_Filters_StateCraftClusterAndParties()
     {
