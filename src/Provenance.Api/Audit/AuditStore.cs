@@ -36,11 +36,16 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         "LEFT JOIN records pr ON pr.piece_code = p.code AND pr.kind = 'piece' LEFT JOIN actors ra ON ra.id = p.registrant_id " +
         "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian";
 
-    private static readonly Listing Events = new("e", $"SELECT {EventColumns} {EventJoins}", "e.piece_id IS NOT NULL");
-    private static readonly Listing Pieces = new("r", $"SELECT {PieceColumns} {PieceJoins}", "r.kind = 'Registration'");
+    // The unary + keeps a condition from choosing an index (SQLite): the listing's own order drives the query unless
+    // FilterSql picked a selective term to drive it.
+    private static readonly Listing Events = new("e", $"SELECT {EventColumns} {EventJoins}", "+e.piece_id IS NOT NULL", "+e.piece_id IS NOT NULL");
+    private static readonly Listing Pieces = new("r", $"SELECT {PieceColumns} {PieceJoins}", "r.kind = 'Registration'", "+r.kind = 'Registration'");
 
-    /// <summary>A listing: its chain-event alias (events <c>e</c>, registrations <c>r</c>), select-from clause and condition.</summary>
-    private sealed record Listing(string Alias, string From, string Where)
+    /// <summary>
+    /// A listing: its chain-event alias (events <c>e</c>, registrations <c>r</c>), select-from clause, and its condition
+    /// when it is read in its own order (<see cref="Where"/>) or driven by a selective filter (<see cref="DrivenWhere"/>).
+    /// </summary>
+    private sealed record Listing(string Alias, string From, string Where, string DrivenWhere)
     {
         public bool Events => Alias == "e";
     }
@@ -112,9 +117,9 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         var limit = PageSize(filter.Limit);
         var cursor = AuditCursor.Parse(filter.Cursor);
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = c.BeginTransaction(deferred: true); // a read snapshot (WAL): no write lock
         var indexed = await IndexedBlockAsync(c, tx, ct);
-        var sql = await BuildAsync(c, tx, filter, listing.Events, ct);
+        var sql = await BuildAsync(c, tx, filter, listing.Events, limit, ct);
         if (sql.Empty)
         {
             return new AuditPage<T>([], null, indexed);
@@ -129,8 +134,8 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
     public async Task CheckAsync(AuditFilter filter, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        await BuildAsync(c, tx, filter, events: true, ct);
+        await using var tx = c.BeginTransaction(deferred: true); // a read snapshot (WAL): no write lock
+        await BuildAsync(c, tx, filter, events: true, ExportPage, ct);
     }
 
     /// <summary>Every event matching <paramref name="filter"/> (cursor and limit ignored), read page by page for exports.</summary>
@@ -142,15 +147,15 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         {
             List<EventRow> rows;
             await using (var c = await db.OpenAsync(ct))
-            await using (var tx = await c.BeginTransactionAsync(ct))
+            await using (var tx = c.BeginTransaction(deferred: true))
             {
-                sql ??= await BuildAsync(c, tx, filter, events: true, ct);
+                sql ??= await BuildAsync(c, tx, filter, events: true, ExportPage, ct);
                 if (sql.Empty)
                 {
                     yield break;
                 }
 
-                rows = (await QueryAsync<EventRow>(c, tx, Events, sql, cursor, 1000, ct)).ToList();
+                rows = (await QueryAsync<EventRow>(c, tx, Events, sql, cursor, ExportPage, ct)).ToList();
             }
 
             foreach (var row in rows)
@@ -158,7 +163,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
                 yield return row;
             }
 
-            if (rows.Count < 1000)
+            if (rows.Count < ExportPage)
             {
                 yield break;
             }
@@ -177,7 +182,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         parameters.Add("limit", limit);
         var a = listing.Alias;
         return c.QueryAsync<TRow>(new CommandDefinition(
-            $"{listing.From} WHERE {listing.Where} AND ({a}.block_number, {a}.log_index) > (@cb, @cl)" +
+            $"{listing.From} WHERE {(sql.Driven ? listing.DrivenWhere : listing.Where)} AND ({a}.block_number, {a}.log_index) > (@cb, @cl)" +
             $"{sql.Sql(" AND ")} ORDER BY {a}.block_number, {a}.log_index LIMIT @limit", parameters, tx, cancellationToken: ct));
     }
 
@@ -197,69 +202,104 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         };
     }
 
-    // Conditions on the event alias e (events) or the registration alias r (pieces).
+    private const int ExportPage = 1000;
+
+    /// <summary>
+    /// Turns the filter into conditions on the event alias e (events) or the registration alias r (pieces). Each filter
+    /// is a <see cref="FilterTerm"/> with two equivalent forms: an indexed one (the matching rows are looked up through
+    /// an index, then sorted into chain order) and a scanned one (checked row by row, correlated, while the listing is
+    /// read in its own order from the cursor until the page is full). The first costs about the number of matches; the
+    /// second about page size × rows / matches. So a term matching fewer than √(page × rows) listing rows drives the
+    /// query (the most selective one, counted with a bounded query), and every other term is checked as the rows go
+    /// by; when none is that selective, the chain order drives. Either way a page costs at most about √(page × rows)
+    /// row visits instead of every match (a craft's 200,000 events sorted for each page of 100).
+    /// </summary>
     private async Task<FilterSql> BuildAsync(
-        SqliteConnection c, System.Data.Common.DbTransaction tx, AuditFilter f, bool events, CancellationToken ct)
+        SqliteConnection c, System.Data.Common.DbTransaction tx, AuditFilter f, bool events, int limit, CancellationToken ct)
     {
         var sql = new FilterSql();
         var x = events ? "e" : "r";
+        var terms = new List<FilterTerm>();
         if (f.Piece is { } piece)
         {
             var code = PieceCode.Normalize(piece) ?? throw ApiProblemException.BadRequest($"piece '{piece}' is not a piece code.");
-            sql.Where.Add($"{x}.piece_id = @pieceId");
             sql.Parameters.Add("pieceId", PieceRegistrar.PieceId(code));
+            terms.Add(new FilterTerm($"{x}.piece_id = @pieceId", $"+{x}.piece_id = @pieceId", null, Pieces: true));
         }
 
         if (f.Artisan is { } artisanId)
         {
             var artisan = await ActorAsync(artisanId, "artisan", ct);
-            sql.Where.Add($"{x}.piece_id IN (SELECT piece_id FROM pieces WHERE registrant_id = @artisanId " +
-                          "UNION SELECT p2.piece_id FROM piece_makers m JOIN pieces p2 ON p2.code = m.piece_code WHERE m.actor_id = @artisanId " +
-                          "UNION SELECT piece_id FROM piece_state WHERE artisan = @artisanAddress)");
             sql.Parameters.Add("artisanId", artisan.Id);
             sql.Parameters.Add("artisanAddress", artisan.Address);
+            const string set = "SELECT piece_id FROM pieces WHERE registrant_id = @artisanId " +
+                               "UNION SELECT p2.piece_id FROM piece_makers m JOIN pieces p2 ON p2.code = m.piece_code WHERE m.actor_id = @artisanId " +
+                               "UNION SELECT piece_id FROM piece_state WHERE artisan = @artisanAddress";
+            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
+                $"(EXISTS (SELECT 1 FROM pieces pa WHERE pa.piece_id = {x}.piece_id AND pa.registrant_id = @artisanId) " +
+                $"OR EXISTS (SELECT 1 FROM pieces pm JOIN piece_makers mm ON mm.piece_code = pm.code WHERE pm.piece_id = {x}.piece_id AND mm.actor_id = @artisanId) " +
+                $"OR EXISTS (SELECT 1 FROM piece_state sa WHERE sa.piece_id = {x}.piece_id AND sa.artisan = @artisanAddress))",
+                set, Pieces: true));
         }
 
         if (f.Handler is { } handlerId)
         {
             var handler = await ActorAsync(handlerId, "handler", ct);
-            sql.Where.Add(events
-                ? "(e.actor = @handler OR e.counterparty = @handler)"
-                : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @handler UNION SELECT piece_id FROM chain_events WHERE counterparty = @handler)");
             sql.Parameters.Add("handler", handler.Address);
+            const string matches = "SELECT piece_id FROM chain_events WHERE actor = @handler UNION ALL SELECT piece_id FROM chain_events WHERE counterparty = @handler";
+            terms.Add(events
+                ? new FilterTerm("(e.actor = @handler OR e.counterparty = @handler)", "(+e.actor = @handler OR +e.counterparty = @handler)", matches, Pieces: false)
+                : new FilterTerm("r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @handler UNION SELECT piece_id FROM chain_events WHERE counterparty = @handler)",
+                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND (+h.actor = @handler OR +h.counterparty = @handler))", matches, Pieces: false));
         }
 
         if (f.Certifier is { } certifierId)
         {
             var certifier = await ActorAsync(certifierId, "certifier", ct);
-            sql.Where.Add(events ? "e.actor = @certifier" : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @certifier)");
             sql.Parameters.Add("certifier", certifier.Address);
+            const string matches = "SELECT piece_id FROM chain_events WHERE actor = @certifier";
+            terms.Add(events
+                ? new FilterTerm("e.actor = @certifier", "+e.actor = @certifier", matches, Pieces: false)
+                : new FilterTerm($"r.piece_id IN ({matches})",
+                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND +h.actor = @certifier)", matches, Pieces: false));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Craft))
         {
-            sql.Where.Add($"{x}.piece_id IN (SELECT p3.piece_id FROM records r3 JOIN pieces p3 ON p3.code = r3.piece_code " +
-                          "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') = @craft)");
             sql.Parameters.Add("craft", f.Craft.Trim());
+            const string set = "SELECT p3.piece_id FROM records r3 JOIN pieces p3 ON p3.code = r3.piece_code " +
+                               "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') = @craft";
+            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
+                $"EXISTS (SELECT 1 FROM pieces pc JOIN records rc ON rc.piece_code = pc.code WHERE pc.piece_id = {x}.piece_id " +
+                "AND rc.kind = 'piece' AND json_extract(rc.json, '$.craft') = @craft)", set, Pieces: true));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Cluster))
         {
-            sql.Where.Add($"{x}.piece_id IN (SELECT p4.piece_id FROM pieces p4 JOIN actors a4 ON a4.id = p4.registrant_id " +
-                          "WHERE json_extract(a4.profile_json, '$.cluster') = @cluster)");
             sql.Parameters.Add("cluster", f.Cluster.Trim());
+            const string set = "SELECT p4.piece_id FROM pieces p4 JOIN actors a4 ON a4.id = p4.registrant_id " +
+                               "WHERE json_extract(a4.profile_json, '$.cluster') = @cluster";
+            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
+                $"EXISTS (SELECT 1 FROM pieces pl JOIN actors al ON al.id = pl.registrant_id WHERE pl.piece_id = {x}.piece_id " +
+                "AND json_extract(al.profile_json, '$.cluster') = @cluster)", set, Pieces: true));
         }
 
         if (FilterSql.Kinds(f.Type) is { Count: > 0 } kinds)
         {
-            sql.Where.Add(events ? "e.kind IN @kinds" : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE kind IN @kinds)");
             sql.Parameters.Add("kinds", kinds);
+            const string matches = "SELECT piece_id FROM chain_events WHERE kind IN @kinds";
+            terms.Add(events
+                ? new FilterTerm("e.kind IN @kinds", "+e.kind IN @kinds", matches, Pieces: false)
+                : new FilterTerm($"r.piece_id IN ({matches})",
+                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND +h.kind IN @kinds)", matches, Pieces: false));
         }
 
         if (FilterSql.StatusName(f.Status) is { } status)
         {
-            sql.Where.Add("s.status = @status");
             sql.Parameters.Add("status", status);
+            const string set = "SELECT piece_id FROM piece_state WHERE status = @status";
+            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
+                $"EXISTS (SELECT 1 FROM piece_state st WHERE st.piece_id = {x}.piece_id AND +st.status = @status)", set, Pieces: true));
         }
 
         if (f.From is { } from && f.To is { } to && from > to)
@@ -286,7 +326,51 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             sql.Parameters.Add("toBlock", block ?? -1);
         }
 
+        var driver = terms.Count == 0 || sql.Empty ? null : await DriverAsync(c, tx, terms, sql.Parameters, events, limit, options.Value.IndexedLookupFactor, ct);
+        sql.Driven = driver is not null;
+        sql.Where.AddRange(terms.Select(t => t == driver ? t.Indexed : t.Scanned));
         return sql;
+    }
+
+    /// <summary>
+    /// The term that should drive the query: the one matching the fewest listing rows, if that is under √(page × rows)
+    /// (counted by bounded queries, so a count costs at most that many index entries); otherwise null (chain order).
+    /// Row counts come from the tables' largest rowid: approximate, and only the plan depends on them.
+    /// </summary>
+    private static async Task<FilterTerm?> DriverAsync(
+        SqliteConnection c, System.Data.Common.DbTransaction tx, List<FilterTerm> terms, DynamicParameters parameters, bool events, int limit,
+        double factor, CancellationToken ct)
+    {
+        if (terms.FirstOrDefault(t => t.Count is null) is { } exact)
+        {
+            return exact; // one piece
+        }
+
+        var sizes = await c.QuerySingleAsync<(long Events, long Pieces)>(new CommandDefinition(
+            "SELECT COALESCE((SELECT MAX(rowid) FROM chain_events), 0), COALESCE((SELECT MAX(rowid) FROM piece_state), 0)",
+            transaction: tx, cancellationToken: ct));
+        var rows = events ? sizes.Events : sizes.Pieces; // rows of the listing
+        var perPiece = Math.Max(1.0, (double)sizes.Events / Math.Max(1, sizes.Pieces));
+        var threshold = factor * Math.Sqrt((limit + 1.0) * Math.Max(1, rows));
+        (FilterTerm Term, double Rows)? best = null;
+        foreach (var term in terms)
+        {
+            // In listing rows: a piece set of k pieces is k·perPiece events or k pieces; an event-level term of n events is
+            // n events, or at most n pieces.
+            var scale = term.Pieces && events ? perPiece : 1.0;
+            var bound = (long)Math.Ceiling(threshold / scale) + 1;
+            var p = new DynamicParameters(parameters);
+            p.Add("bound", bound);
+            var n = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT COUNT(*) FROM ({term.Count} LIMIT @bound)", p, tx, cancellationToken: ct));
+            var estimate = n * scale;
+            if (n < bound && estimate < threshold && (best is null || estimate < best.Value.Rows))
+            {
+                best = (term, estimate);
+            }
+        }
+
+        return best?.Term;
     }
 
     private async Task<ActorRow> ActorAsync(string id, string filter, CancellationToken ct) =>
