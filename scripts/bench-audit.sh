@@ -111,12 +111,18 @@ T0="$(now)"
 REBUILD_OUT="$(env "${gateway_env[@]}" dotnet "$API_DLL" rebuild-index 2>>"$WORK/app.log")"
 T1="$(now)"
 echo "$REBUILD_OUT"
-REBUILD_SECONDS="$(secs "$T0" "$T1")"
+COMMAND_SECONDS="$(secs "$T0" "$T1")"
+# The rebuild's own time (index dropped → last page committed), printed by the command; the command's wall time adds
+# the process start, the migrations check and the digest it prints.
+REBUILD_SECONDS="$(sed -n 's/.* in \([0-9.]*\) s;.*/\1/p' <<<"$REBUILD_OUT")"
 LOGS2="$(dotnet "$TOOL_DLL" logs --rpc "$RPC_URL" --deployment "$WORK/deployment.json")"
 echo "$LOGS2"
 LOG_COUNT="$(kv logs "$LOGS1")"
 TO_BLOCK="$(kv toBlock "$LOGS1")"
-RAW_SECONDS="$(awk -v a="$(kv seconds "$LOGS1")" -v b="$(kv seconds "$LOGS2")" 'BEGIN{printf "%.2f", (a<b)?a:b}')"
+RAW1="$(kv seconds "$LOGS1")"
+RAW2="$(kv seconds "$LOGS2")"
+RAW_SECONDS="$(awk -v a="$RAW1" -v b="$RAW2" 'BEGIN{printf "%.2f", (a<b)?a:b}')"
+
 log "start the gateway on the rebuilt index; onboard an auditor"
 start_gateway
 AUDITOR="$(curl -sf -X POST -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
@@ -182,7 +188,8 @@ SECTION="$WORK/section.md"
   echo
   echo "| measurement | range | seconds | baseline (same run) | ratio |"
   echo "|---|---|---:|---:|---:|"
-  echo "| index rebuild (\`dotnet Provenance.Api.dll rebuild-index\`, process start included) | blocks $(field deployBlock <"$WORK/deployment.json")–$TO_BLOCK, $LOG_COUNT logs, $PIECES pieces | $REBUILD_SECONDS | raw \`eth_getLogs\` of the same logs, paged as the indexer pages: $RAW_SECONDS s | $RATIO |"
+  echo "| index rebuild (\`dotnet Provenance.Api.dll rebuild-index\`: drop, then every page downloaded, decoded, its blocks' times read, written) | blocks $(field deployBlock <"$WORK/deployment.json")–$TO_BLOCK, $LOG_COUNT logs, $PIECES pieces | $REBUILD_SECONDS | raw \`eth_getLogs\` of the same logs, paged as the indexer pages (faster of $RAW1 s before and $RAW2 s after the rebuild): $RAW_SECONDS s | $RATIO |"
+  echo "| the same command's wall time (process start, migrations check, rebuild, digest of the new index) | | $COMMAND_SECONDS | | |"
   echo "| integrity check, \`GET /api/audit/integrity\` | every piece (clean: $INTEGRITY_CLEAN) | $INTEGRITY_SECONDS | | |"
   echo "| \`provenance-verify --store\` (chain's logs + the store file) | every piece (exit $VERIFY_EXIT) | $VERIFY_SECONDS | | |"
   echo

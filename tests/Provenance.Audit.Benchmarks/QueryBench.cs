@@ -33,8 +33,9 @@ public sealed class QueryBench(HttpClient api, string databasePath, int samples,
             return $"from={Iso(from)}&to={Iso(from + (7 * 86_400))}";
         }
 
-        string[] kinds = ["Registration", "Processing", "Certification", "Handoff", "Shipping", "Export", "Sale", "PaymentConfirmed", "Flag"];
-        string[] statuses = ["Sold", "Flagged"];
+        // Every kind and status, including ones no seeded piece has (Claim, Revoked, Active): a filter matching nothing must be fast too.
+        string[] kinds = ["Registration", "Processing", "Certification", "Handoff", "Shipping", "Export", "Sale", "PaymentConfirmed", "Flag", "Claim"];
+        string[] statuses = ["Active", "Sold", "Flagged", "Revoked"];
         var rows = new List<(string Endpoint, string Filter, Func<string> Query)>
         {
             ("events", "piece", () => $"piece={Pick(v.Codes)}"),
