@@ -24,9 +24,10 @@ using SignedAction = Provenance.Api.Chain.SignedAction;
 
 namespace Provenance.Audit.Benchmarks;
 
-/// <summary>What to seed.</summary>
+/// <summary>What to seed. <paramref name="SpanDays"/>: the chain's clock is moved so the history spans that many days (0: not moved).
+/// <paramref name="SenderKey"/>: the funded account that sends the batches (default: dev account #3).</summary>
 public sealed record SeedOptions(
-    string Gateway, string AdminKey, int Pieces, int Events, int BatchSize, int Artisans, int Handlers, int Certifiers, int SpanDays);
+    int Pieces, int Events, int BatchSize, int Artisans, int Handlers, int Certifiers, int SpanDays, string? SenderKey = null);
 
 /// <summary>What was seeded.</summary>
 public sealed record SeedResult(int Pieces, long Events, int Transactions, long FirstBlock, long LastBlock, double Seconds);
@@ -67,6 +68,11 @@ public sealed class Seeder(Chain chain, Db db, HttpClient gateway, SeedOptions o
     /// <summary>Onboards the actors, then seeds every piece and entry; throws when any action fails on chain.</summary>
     public async Task<SeedResult> RunAsync(CancellationToken ct)
     {
+        if (o.Handlers < 2 || o.Artisans < 1 || o.Certifiers < 1)
+        {
+            throw new ArgumentException("seeding needs at least one artisan, two handlers and one certifier");
+        }
+
         var watch = Stopwatch.StartNew();
         await using (var c = await db.OpenAsync(ct))
         {
@@ -74,12 +80,17 @@ public sealed class Seeder(Chain chain, Db db, HttpClient gateway, SeedOptions o
         }
 
         var (artisans, handlers, certifiers) = await OnboardAsync(ct);
+        foreach (var actor in artisans.Concat(handlers).Concat(certifiers))
+        {
+            _nonces[actor.Address] = await chain.Registry.NonceAsync(actor.Address, ct);
+        }
+
         log.WriteLine($"seed: {artisans.Length} artisans, {handlers.Length} handlers, {certifiers.Length} certifiers onboarded; roles granted");
 
         var perPiece = Math.Clamp(o.Events / Math.Max(1, o.Pieces), 1, 10);
         var transactions = (int)Math.Ceiling((double)o.Pieces * perPiece / o.BatchSize) + (10 * (int)Math.Ceiling(o.Pieces / 1000.0));
-        var step = Math.Max(1, (long)o.SpanDays * 86_400 / Math.Max(1, transactions));
-        var submitter = new TransactionSubmitter(chain.Eth, new EthKeySigner(EthKey.FromPrivateKey(DevChainProcess.DevAccounts[3].PrivateKey)),
+        var step = (long)o.SpanDays * 86_400 / Math.Max(1, transactions);
+        var submitter = new TransactionSubmitter(chain.Eth, new EthKeySigner(EthKey.FromPrivateKey(o.SenderKey ?? DevChainProcess.DevAccounts[3].PrivateKey)),
             new TransactionSubmitterOptions { ExpectedChainId = (ulong)chain.Deployment.ChainId });
         await submitter.StartAsync(ct);
         await using var _ = submitter;
@@ -102,8 +113,7 @@ public sealed class Seeder(Chain chain, Db db, HttpClient gateway, SeedOptions o
         {
             var pieces = Enumerable.Range(round, Math.Min(1000, o.Pieces - round))
                 .Select(i => new Pieceplan(i, PieceCode.New(), artisans[i % artisans.Length], handlers[i % handlers.Length],
-                    handlers[(i + 1 + (i / handlers.Length)) % handlers.Length] is var h2 && h2 == handlers[i % handlers.Length]
-                        ? handlers[(i + 2) % handlers.Length] : h2,
+                    handlers[((i % handlers.Length) + 1 + ((i / handlers.Length) % (handlers.Length - 1))) % handlers.Length], // another handler
                     certifiers[i % certifiers.Length]))
                 .ToList();
             for (var entry = 0; entry < perPiece; entry++)
@@ -112,7 +122,11 @@ public sealed class Seeder(Chain chain, Db db, HttpClient gateway, SeedOptions o
                 {
                     var batch = chunk.Select(p => Plan(p, entry)).ToList();
                     await SignAsync(batch, ct);
-                    await chain.Eth.Rpc.SendAsync(new JsonRpcRequest("evm_increaseTime", JsonValue.Create(step)), ct);
+                    if (step > 0)
+                    {
+                        await chain.Eth.Rpc.SendAsync(new JsonRpcRequest("evm_increaseTime", JsonValue.Create(step)), ct);
+                    }
+
                     var tx = await submitter.SubmitAsync(new TransactionRequest
                     {
                         To = Address.Parse(chain.Deployment.Address),
@@ -289,9 +303,10 @@ public sealed class Seeder(Chain chain, Db db, HttpClient gateway, SeedOptions o
     private async Task<(Actor[] Artisans, Actor[] Handlers, Actor[] Certifiers)> OnboardAsync(CancellationToken ct)
     {
         var operations = new List<string>();
+        var salt = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)); // fresh actors every run
         async Task<Actor> OnboardOne(string kind, int i, Func<string, object> body, string craft = "", string cluster = "")
         {
-            var key = EthKey.FromPrivateKey(Keccak.Keccak256(Encoding.UTF8.GetBytes($"provenance-seed/{kind}/{i}")));
+            var key = EthKey.FromPrivateKey(Keccak.Keccak256(Encoding.UTF8.GetBytes($"provenance-seed/{salt}/{kind}/{i}")));
             using var response = await gateway.PostAsJsonAsync($"/api/actors/{kind}", body(key.Address.ToString()), ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode)
