@@ -22,7 +22,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         "json_extract(e.args_json, '$.head') AS Head, e.block_time AS Timestamp";
 
     private const string EventJoins =
-        "FROM chain_events e LEFT JOIN pieces p ON p.piece_id = e.piece_id LEFT JOIN piece_state s ON s.piece_id = e.piece_id " +
+        "LEFT JOIN pieces p ON p.piece_id = e.piece_id LEFT JOIN piece_state s ON s.piece_id = e.piece_id " +
         "LEFT JOIN actors a ON a.address = e.actor LEFT JOIN actors cp ON cp.address = e.counterparty";
 
     private const string PieceColumns =
@@ -32,20 +32,22 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         "r.block_number AS RegisteredBlock, r.log_index AS LogIndex, r.tx_hash AS RegistrationTransaction, r.block_time AS Timestamp";
 
     private const string PieceJoins =
-        "FROM chain_events r JOIN piece_state s ON s.piece_id = r.piece_id LEFT JOIN pieces p ON p.piece_id = r.piece_id " +
+        "JOIN piece_state s ON s.piece_id = r.piece_id LEFT JOIN pieces p ON p.piece_id = r.piece_id " +
         "LEFT JOIN records pr ON pr.piece_code = p.code AND pr.kind = 'piece' LEFT JOIN actors ra ON ra.id = p.registrant_id " +
         "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian";
 
     // The unary + keeps a condition from choosing an index (SQLite): the listing's own order drives the query unless
     // FilterSql picked a selective term to drive it.
-    private static readonly Listing Events = new("e", $"SELECT {EventColumns} {EventJoins}", "+e.piece_id IS NOT NULL", "+e.piece_id IS NOT NULL");
-    private static readonly Listing Pieces = new("r", $"SELECT {PieceColumns} {PieceJoins}", "r.kind = 'Registration'", "+r.kind = 'Registration'");
+    private static readonly Listing Events = new("e", EventColumns, EventJoins, "chain_events e", "+e.piece_id IS NOT NULL", "+e.piece_id IS NOT NULL");
+    private static readonly Listing Pieces = new("r", PieceColumns, PieceJoins, "chain_events r JOIN piece_state s ON s.piece_id = r.piece_id",
+        "r.kind = 'Registration'", "+r.kind = 'Registration'");
 
     /// <summary>
-    /// A listing: its chain-event alias (events <c>e</c>, registrations <c>r</c>), select-from clause, and its condition
-    /// when it is read in its own order (<see cref="Where"/>) or driven by a selective filter (<see cref="DrivenWhere"/>).
+    /// A listing: its chain-event alias (events <c>e</c>, registrations <c>r</c>); the columns of an item and the joins
+    /// they need; the tables a page's keys are chosen from; and its condition when it is read in its own order
+    /// (<see cref="Where"/>) or driven by a selective filter (<see cref="DrivenWhere"/>).
     /// </summary>
-    private sealed record Listing(string Alias, string From, string Where, string DrivenWhere)
+    private sealed record Listing(string Alias, string Columns, string Joins, string KeyFrom, string Where, string DrivenWhere)
     {
         public bool Events => Alias == "e";
     }
@@ -172,7 +174,9 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         }
     }
 
-    // The keyset query both listings share: rows of the listing's alias strictly after the cursor, in chain order.
+    // The keyset query both listings share: rows of the listing's alias strictly after the cursor, in chain order. The
+    // page's keys are chosen first from the chain events alone (and the filters), then only those rows are joined to
+    // their pieces, parties and records: a filter driven through its index sorts its matches' keys, not joined rows.
     private static Task<IEnumerable<TRow>> QueryAsync<TRow>(
         SqliteConnection c, System.Data.Common.DbTransaction tx, Listing listing, FilterSql sql, AuditCursor cursor, int limit, CancellationToken ct)
     {
@@ -181,9 +185,11 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         parameters.Add("cl", cursor.LogIndex);
         parameters.Add("limit", limit);
         var a = listing.Alias;
+        var keys = $"SELECT {a}.rowid FROM {listing.KeyFrom} WHERE {(sql.Driven ? listing.DrivenWhere : listing.Where)} " +
+                   $"AND ({a}.block_number, {a}.log_index) > (@cb, @cl){sql.Sql(" AND ")} ORDER BY {a}.block_number, {a}.log_index LIMIT @limit";
         return c.QueryAsync<TRow>(new CommandDefinition(
-            $"{listing.From} WHERE {(sql.Driven ? listing.DrivenWhere : listing.Where)} AND ({a}.block_number, {a}.log_index) > (@cb, @cl)" +
-            $"{sql.Sql(" AND ")} ORDER BY {a}.block_number, {a}.log_index LIMIT @limit", parameters, tx, cancellationToken: ct));
+            $"SELECT {listing.Columns} FROM chain_events {a} {listing.Joins} WHERE {a}.rowid IN ({keys}) ORDER BY {a}.block_number, {a}.log_index",
+            parameters, tx, cancellationToken: ct));
     }
 
     internal static async Task<long> IndexedBlockAsync(SqliteConnection c, System.Data.Common.DbTransaction? tx, CancellationToken ct) =>
@@ -236,9 +242,10 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
                                "UNION SELECT p2.piece_id FROM piece_makers m JOIN pieces p2 ON p2.code = m.piece_code WHERE m.actor_id = @artisanId " +
                                "UNION SELECT piece_id FROM piece_state WHERE artisan = @artisanAddress";
             terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
-                $"(EXISTS (SELECT 1 FROM pieces pa WHERE pa.piece_id = {x}.piece_id AND pa.registrant_id = @artisanId) " +
-                $"OR EXISTS (SELECT 1 FROM pieces pm JOIN piece_makers mm ON mm.piece_code = pm.code WHERE pm.piece_id = {x}.piece_id AND mm.actor_id = @artisanId) " +
-                $"OR EXISTS (SELECT 1 FROM piece_state sa WHERE sa.piece_id = {x}.piece_id AND sa.artisan = @artisanAddress))",
+                // Each found from the piece (+ and CROSS JOIN keep the artisan's own indexes out of a per-row check).
+                $"(EXISTS (SELECT 1 FROM pieces pa WHERE pa.piece_id = {x}.piece_id AND +pa.registrant_id = @artisanId) " +
+                $"OR EXISTS (SELECT 1 FROM pieces pm CROSS JOIN piece_makers mm ON mm.piece_code = pm.code WHERE pm.piece_id = {x}.piece_id AND mm.actor_id = @artisanId) " +
+                $"OR EXISTS (SELECT 1 FROM piece_state sa WHERE sa.piece_id = {x}.piece_id AND +sa.artisan = @artisanAddress))",
                 set, Pieces: true));
         }
 
@@ -270,8 +277,9 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             const string set = "SELECT p3.piece_id FROM records r3 JOIN pieces p3 ON p3.code = r3.piece_code " +
                                "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') = @craft";
             terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
-                $"EXISTS (SELECT 1 FROM pieces pc JOIN records rc ON rc.piece_code = pc.code WHERE pc.piece_id = {x}.piece_id " +
-                "AND rc.kind = 'piece' AND json_extract(rc.json, '$.craft') = @craft)", set, Pieces: true));
+                // CROSS JOIN and +kind: found from the piece (one seek each), never by scanning the craft's index per row.
+                $"EXISTS (SELECT 1 FROM pieces pc CROSS JOIN records rc ON rc.piece_code = pc.code WHERE pc.piece_id = {x}.piece_id " +
+                "AND +rc.kind = 'piece' AND json_extract(rc.json, '$.craft') = @craft)", set, Pieces: true));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Cluster))
@@ -307,11 +315,12 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             throw ApiProblemException.BadRequest($"from ({from:O}) is after to ({to:O}).");
         }
 
-        // Block times only grow with block numbers, so a time range is a block range.
+        // Block times only grow with block numbers, so a time range is a block range: its ends are one seek each in the
+        // (block_time, block_number) index (MIN/MAX of block_number would read every entry on the far side of the time).
         if (f.From is { } start)
         {
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MIN(block_number) FROM chain_events WHERE block_time >= @ts", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+                "SELECT block_number FROM chain_events WHERE block_time >= @ts ORDER BY block_time, block_number LIMIT 1", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
             sql.Where.Add($"{x}.block_number >= @fromBlock");
             sql.Parameters.Add("fromBlock", block ?? long.MaxValue);
@@ -320,7 +329,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         if (f.To is { } end)
         {
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MAX(block_number) FROM chain_events WHERE block_time <= @ts", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+                "SELECT block_number FROM chain_events WHERE block_time <= @ts ORDER BY block_time DESC, block_number DESC LIMIT 1", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
             sql.Where.Add($"{x}.block_number <= @toBlock");
             sql.Parameters.Add("toBlock", block ?? -1);

@@ -13,18 +13,17 @@ namespace Provenance.Api.Tests.Audit;
 /// chain, indexed by the gateway's own indexer, and consistent with the store (clean integrity check, every record
 /// verified), with the parties the audit filters find.
 /// </summary>
+/// <remarks>On a registry of its own (deployed on the shared node): other tests count every piece of the shared one.</remarks>
 [Collection(ChainCollection.Name)]
-public sealed class SeederSmokeTests(ChainFixture chain) : IDisposable
+public sealed class SeederSmokeTests(ChainFixture chain)
 {
-    private readonly GatewayFactory _factory = chain.CreateGateway();
-
-    public void Dispose() => _factory.Dispose();
-
     [Fact]
     public async Task Seed_TwelvePieces_OnChainIndexedAndConsistentWithTheStore()
     {
-        var api = new ApiDriver(_factory);
-        var seeder = new Seeder(new Provenance.Audit.Benchmarks.Chain(chain.Chain.RpcUrl, chain.DeploymentFile), _factory.Services.GetRequiredService<Db>(), api.Admin,
+        var deployment = await chain.Chain.DeployRegistryAsync(Path.Combine(Directory.CreateTempSubdirectory("provenance-seed-").FullName, "deployment.json"));
+        using var factory = new GatewayFactory(chain.Chain.RpcUrl, deployment);
+        var api = new ApiDriver(factory);
+        var seeder = new Seeder(new Provenance.Audit.Benchmarks.Chain(chain.Chain.RpcUrl, deployment), factory.Services.GetRequiredService<Db>(), api.Admin,
             new SeedOptions(Pieces: 12, Events: 120, BatchSize: 5, Artisans: 2, Handlers: 2, Certifiers: 1, SpanDays: 0), TextWriter.Null);
 
         var seeded = await seeder.RunAsync(CancellationToken.None);
@@ -42,7 +41,7 @@ public sealed class SeederSmokeTests(ChainFixture chain) : IDisposable
         }
 
         string[] codes;
-        await using (var c = new SqliteConnection($"Data Source={_factory.DatabasePath};Mode=ReadOnly"))
+        await using (var c = new SqliteConnection($"Data Source={factory.DatabasePath};Mode=ReadOnly"))
         {
             codes = (await c.QueryAsync<string>("SELECT code FROM pieces ORDER BY rowid")).ToArray();
         }
