@@ -3,12 +3,13 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using Provenance.Api.Data;
+using Provenance.Ethereum.Eth;
 
 namespace Provenance.Audit.Benchmarks;
 
 // provenance-audit-bench: the tool behind scripts/bench-audit.sh.
 //   seed    --rpc URL --deployment FILE --data DIR --gateway URL --admin-key K [--pieces N] [--events N] [--batch N]
-//   logs    --rpc URL --deployment FILE            (raw eth_getLogs of the registry's history, paged as the indexer pages)
+//   logs    --rpc URL --deployment FILE [--page-blocks N]  (raw eth_getLogs of the registry's history; default: paged as the indexer pages)
 //   query   --gateway URL --key K --db FILE [--samples N] --out FILE.md
 /// <summary>Entry point (a named class: test projects reference this tool next to the gateway, whose Program is public).</summary>
 internal static class AuditBench
@@ -50,7 +51,8 @@ internal static class AuditBench
                 var head = await chain.Eth.GetBlockNumberAsync(ct);
                 var watch = Stopwatch.StartNew();
                 long logs = 0;
-                await foreach (var page in chain.Eth.GetLogsPagedAsync(chain.HistoryFilter, (ulong)Math.Max(0, chain.Deployment.DeployBlock), head, null, ct))
+                var paging = options.ContainsKey("page-blocks") ? new LogPagingOptions { MaxBlockRange = (ulong)Int("page-blocks", 2000) } : null;
+                await foreach (var page in chain.Eth.GetLogsPagedAsync(chain.HistoryFilter, (ulong)Math.Max(0, chain.Deployment.DeployBlock), head, paging, ct))
                 {
                     logs += page.Logs.Count;
                 }
