@@ -68,6 +68,9 @@ internal sealed class FilterSql
     /// <summary>True when the filter can match nothing (e.g. a time range without blocks).</summary>
     public bool Empty { get; set; }
 
+    /// <summary>True when a selective term drives the query (looked up by index); false when the listing's order does.</summary>
+    public bool Driven { get; set; }
+
     public static IReadOnlyList<string> Kinds(string? type)
     {
         if (string.IsNullOrWhiteSpace(type))
@@ -96,3 +99,11 @@ internal sealed class FilterSql
 
     public string Sql(string prefix) => Where.Count == 0 ? "" : prefix + string.Join(" AND ", Where);
 }
+
+/// <summary>
+/// One filter as SQL: <see cref="Indexed"/> (may be looked up through an index: drives the query),
+/// <see cref="Scanned"/> (the same condition, checked row by row as the listing is read in its own order), and
+/// <see cref="Count"/>, a query whose rows are the matches (null: it matches one piece at most). <see cref="Pieces"/>:
+/// its matches are pieces (else events).
+/// </summary>
+internal sealed record FilterTerm(string Indexed, string Scanned, string? Count, bool Pieces);

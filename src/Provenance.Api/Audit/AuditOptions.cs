@@ -24,6 +24,14 @@ public sealed class AuditOptions
     [Range(1, 64)]
     public int IntegrityParallelism { get; set; } = 8;
 
+    /// <summary>
+    /// Scales √(page × rows): the most rows a query filter may match and still be looked up through its index (then
+    /// sorted); a filter matching more is checked row by row as the listing is read in chain order. 0 always reads in
+    /// chain order; a very large value always looks up. Only the plan changes, never the result.
+    /// </summary>
+    [Range(0.0, 1e9)]
+    public double IndexedLookupFactor { get; set; } = 1.0;
+
     /// <summary>Largest EPCIS document accepted for import, in bytes.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxImportBytes { get; set; } = 8 * 1024 * 1024;

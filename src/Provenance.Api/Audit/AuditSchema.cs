@@ -49,4 +49,13 @@ public static class AuditSchema
         DROP TABLE audit_block_times;
         CREATE INDEX chain_events_time ON chain_events(block_time, block_number);
         """;
+
+    /// <summary>
+    /// Step 102: the piece projection's status and artisan are filters of the audit queries (a status or an artisan's
+    /// pieces are counted and looked up through these instead of reading every piece).
+    /// </summary>
+    public const string ProjectionIndexes = """
+        CREATE INDEX piece_state_status ON piece_state(status);
+        CREATE INDEX piece_state_artisan ON piece_state(artisan);
+        """;
 }

@@ -22,7 +22,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         "json_extract(e.args_json, '$.head') AS Head, e.block_time AS Timestamp";
 
     private const string EventJoins =
-        "FROM chain_events e LEFT JOIN pieces p ON p.piece_id = e.piece_id LEFT JOIN piece_state s ON s.piece_id = e.piece_id " +
+        "LEFT JOIN pieces p ON p.piece_id = e.piece_id LEFT JOIN piece_state s ON s.piece_id = e.piece_id " +
         "LEFT JOIN actors a ON a.address = e.actor LEFT JOIN actors cp ON cp.address = e.counterparty";
 
     private const string PieceColumns =
@@ -32,25 +32,49 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         "r.block_number AS RegisteredBlock, r.log_index AS LogIndex, r.tx_hash AS RegistrationTransaction, r.block_time AS Timestamp";
 
     private const string PieceJoins =
-        "FROM chain_events r JOIN piece_state s ON s.piece_id = r.piece_id LEFT JOIN pieces p ON p.piece_id = r.piece_id " +
+        "JOIN piece_state s ON s.piece_id = r.piece_id LEFT JOIN pieces p ON p.piece_id = r.piece_id " +
         "LEFT JOIN records pr ON pr.piece_code = p.code AND pr.kind = 'piece' LEFT JOIN actors ra ON ra.id = p.registrant_id " +
         "LEFT JOIN actors aa ON aa.address = s.artisan LEFT JOIN actors ca ON ca.address = s.custodian";
 
-    private static readonly Listing Events = new("e", $"SELECT {EventColumns} {EventJoins}", "e.piece_id IS NOT NULL");
-    private static readonly Listing Pieces = new("r", $"SELECT {PieceColumns} {PieceJoins}", "r.kind = 'Registration'");
+    // The unary + keeps a condition from choosing an index (SQLite): the listing's own order drives the query unless
+    // FilterSql picked a selective term to drive it.
+    private static readonly Listing Events = new("e", EventColumns, EventJoins, "chain_events e", "+e.piece_id IS NOT NULL", "+e.piece_id IS NOT NULL");
+    private static readonly Listing Pieces = new("r", PieceColumns, PieceJoins, "chain_events r JOIN piece_state s ON s.piece_id = r.piece_id",
+        "r.kind = 'Registration'", "+r.kind = 'Registration'");
 
-    /// <summary>A listing: its chain-event alias (events <c>e</c>, registrations <c>r</c>), select-from clause and condition.</summary>
-    private sealed record Listing(string Alias, string From, string Where)
+    /// <summary>
+    /// A listing: its chain-event alias (events <c>e</c>, registrations <c>r</c>); the columns of an item and the joins
+    /// they need; the tables a page's keys are chosen from; and its condition when it is read in its own order
+    /// (<see cref="Where"/>) or driven by a selective filter (<see cref="DrivenWhere"/>).
+    /// </summary>
+    private sealed record Listing(string Alias, string Columns, string Joins, string KeyFrom, string Where, string DrivenWhere)
     {
         public bool Events => Alias == "e";
     }
 
-    /// <summary>A row of the events query.</summary>
-    internal sealed record EventRow(
-        long BlockNumber, long LogIndex, string BlockHash, string TransactionHash, string PieceId, string? PieceCode, long Seq,
-        string Kind, string Actor, string? ActorId, string? Counterparty, string? CounterpartyId, string? RecordHash, string Head,
-        long? Timestamp)
+    /// <summary>
+    /// A row of the events query. A class, not a positional record: on a page with no rows Dapper builds its mapper from
+    /// the declared column types, and an expression column (the head) has none (it reads as a BLOB), which only
+    /// properties tolerate — a positional record made every empty events page a 500.
+    /// </summary>
+    internal sealed class EventRow
     {
+        public long BlockNumber { get; init; }
+        public long LogIndex { get; init; }
+        public required string BlockHash { get; init; }
+        public required string TransactionHash { get; init; }
+        public required string PieceId { get; init; }
+        public string? PieceCode { get; init; }
+        public long Seq { get; init; }
+        public required string Kind { get; init; }
+        public required string Actor { get; init; }
+        public string? ActorId { get; init; }
+        public string? Counterparty { get; init; }
+        public string? CounterpartyId { get; init; }
+        public string? RecordHash { get; init; }
+        public required string Head { get; init; }
+        public long? Timestamp { get; init; }
+
         public AuditEvent ToEvent() => new(BlockNumber, LogIndex, BlockHash, TransactionHash, PieceId, PieceCode, Seq, Kind, Actor,
             ActorId, Counterparty, CounterpartyId, RecordHash, Head, Timestamp is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts) : null);
     }
@@ -95,9 +119,9 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         var limit = PageSize(filter.Limit);
         var cursor = AuditCursor.Parse(filter.Cursor);
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = c.BeginTransaction(deferred: true); // a read snapshot (WAL): no write lock
         var indexed = await IndexedBlockAsync(c, tx, ct);
-        var sql = await BuildAsync(c, tx, filter, listing.Events, ct);
+        var sql = await BuildAsync(c, tx, filter, listing.Events, limit, ct);
         if (sql.Empty)
         {
             return new AuditPage<T>([], null, indexed);
@@ -112,8 +136,8 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
     public async Task CheckAsync(AuditFilter filter, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        await BuildAsync(c, tx, filter, events: true, ct);
+        await using var tx = c.BeginTransaction(deferred: true); // a read snapshot (WAL): no write lock
+        await BuildAsync(c, tx, filter, events: true, ExportPage, ct);
     }
 
     /// <summary>Every event matching <paramref name="filter"/> (cursor and limit ignored), read page by page for exports.</summary>
@@ -125,15 +149,15 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         {
             List<EventRow> rows;
             await using (var c = await db.OpenAsync(ct))
-            await using (var tx = await c.BeginTransactionAsync(ct))
+            await using (var tx = c.BeginTransaction(deferred: true))
             {
-                sql ??= await BuildAsync(c, tx, filter, events: true, ct);
+                sql ??= await BuildAsync(c, tx, filter, events: true, ExportPage, ct);
                 if (sql.Empty)
                 {
                     yield break;
                 }
 
-                rows = (await QueryAsync<EventRow>(c, tx, Events, sql, cursor, 1000, ct)).ToList();
+                rows = (await QueryAsync<EventRow>(c, tx, Events, sql, cursor, ExportPage, ct)).ToList();
             }
 
             foreach (var row in rows)
@@ -141,7 +165,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
                 yield return row;
             }
 
-            if (rows.Count < 1000)
+            if (rows.Count < ExportPage)
             {
                 yield break;
             }
@@ -150,7 +174,9 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         }
     }
 
-    // The keyset query both listings share: rows of the listing's alias strictly after the cursor, in chain order.
+    // The keyset query both listings share: rows of the listing's alias strictly after the cursor, in chain order. The
+    // page's keys are chosen first from the chain events alone (and the filters), then only those rows are joined to
+    // their pieces, parties and records: a filter driven through its index sorts its matches' keys, not joined rows.
     private static Task<IEnumerable<TRow>> QueryAsync<TRow>(
         SqliteConnection c, System.Data.Common.DbTransaction tx, Listing listing, FilterSql sql, AuditCursor cursor, int limit, CancellationToken ct)
     {
@@ -159,9 +185,11 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         parameters.Add("cl", cursor.LogIndex);
         parameters.Add("limit", limit);
         var a = listing.Alias;
+        var keys = $"SELECT {a}.rowid FROM {listing.KeyFrom} WHERE {(sql.Driven ? listing.DrivenWhere : listing.Where)} " +
+                   $"AND ({a}.block_number, {a}.log_index) > (@cb, @cl){sql.Sql(" AND ")} ORDER BY {a}.block_number, {a}.log_index LIMIT @limit";
         return c.QueryAsync<TRow>(new CommandDefinition(
-            $"{listing.From} WHERE {listing.Where} AND ({a}.block_number, {a}.log_index) > (@cb, @cl)" +
-            $"{sql.Sql(" AND ")} ORDER BY {a}.block_number, {a}.log_index LIMIT @limit", parameters, tx, cancellationToken: ct));
+            $"SELECT {listing.Columns} FROM chain_events {a} {listing.Joins} WHERE {a}.rowid IN ({keys}) ORDER BY {a}.block_number, {a}.log_index",
+            parameters, tx, cancellationToken: ct));
     }
 
     internal static async Task<long> IndexedBlockAsync(SqliteConnection c, System.Data.Common.DbTransaction? tx, CancellationToken ct) =>
@@ -180,69 +208,106 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         };
     }
 
-    // Conditions on the event alias e (events) or the registration alias r (pieces).
+    private const int ExportPage = 1000;
+
+    /// <summary>
+    /// Turns the filter into conditions on the event alias e (events) or the registration alias r (pieces). Each filter
+    /// is a <see cref="FilterTerm"/> with two equivalent forms: an indexed one (the matching rows are looked up through
+    /// an index, then sorted into chain order) and a scanned one (checked row by row, correlated, while the listing is
+    /// read in its own order from the cursor until the page is full). The first costs about the number of matches; the
+    /// second about page size × rows / matches. So a term matching fewer than √(page × rows) listing rows drives the
+    /// query (the most selective one, counted with a bounded query), and every other term is checked as the rows go
+    /// by; when none is that selective, the chain order drives. Either way a page costs at most about √(page × rows)
+    /// row visits instead of every match (a craft's 200,000 events sorted for each page of 100).
+    /// </summary>
     private async Task<FilterSql> BuildAsync(
-        SqliteConnection c, System.Data.Common.DbTransaction tx, AuditFilter f, bool events, CancellationToken ct)
+        SqliteConnection c, System.Data.Common.DbTransaction tx, AuditFilter f, bool events, int limit, CancellationToken ct)
     {
         var sql = new FilterSql();
         var x = events ? "e" : "r";
+        var terms = new List<FilterTerm>();
         if (f.Piece is { } piece)
         {
             var code = PieceCode.Normalize(piece) ?? throw ApiProblemException.BadRequest($"piece '{piece}' is not a piece code.");
-            sql.Where.Add($"{x}.piece_id = @pieceId");
             sql.Parameters.Add("pieceId", PieceRegistrar.PieceId(code));
+            terms.Add(new FilterTerm($"{x}.piece_id = @pieceId", $"+{x}.piece_id = @pieceId", null, Pieces: true));
         }
 
         if (f.Artisan is { } artisanId)
         {
             var artisan = await ActorAsync(artisanId, "artisan", ct);
-            sql.Where.Add($"{x}.piece_id IN (SELECT piece_id FROM pieces WHERE registrant_id = @artisanId " +
-                          "UNION SELECT p2.piece_id FROM piece_makers m JOIN pieces p2 ON p2.code = m.piece_code WHERE m.actor_id = @artisanId " +
-                          "UNION SELECT piece_id FROM piece_state WHERE artisan = @artisanAddress)");
             sql.Parameters.Add("artisanId", artisan.Id);
             sql.Parameters.Add("artisanAddress", artisan.Address);
+            const string set = "SELECT piece_id FROM pieces WHERE registrant_id = @artisanId " +
+                               "UNION SELECT p2.piece_id FROM piece_makers m JOIN pieces p2 ON p2.code = m.piece_code WHERE m.actor_id = @artisanId " +
+                               "UNION SELECT piece_id FROM piece_state WHERE artisan = @artisanAddress";
+            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
+                // Each found from the piece (+ and CROSS JOIN keep the artisan's own indexes out of a per-row check).
+                $"(EXISTS (SELECT 1 FROM pieces pa WHERE pa.piece_id = {x}.piece_id AND +pa.registrant_id = @artisanId) " +
+                $"OR EXISTS (SELECT 1 FROM pieces pm CROSS JOIN piece_makers mm ON mm.piece_code = pm.code WHERE pm.piece_id = {x}.piece_id AND mm.actor_id = @artisanId) " +
+                $"OR EXISTS (SELECT 1 FROM piece_state sa WHERE sa.piece_id = {x}.piece_id AND +sa.artisan = @artisanAddress))",
+                set, Pieces: true));
         }
 
         if (f.Handler is { } handlerId)
         {
             var handler = await ActorAsync(handlerId, "handler", ct);
-            sql.Where.Add(events
-                ? "(e.actor = @handler OR e.counterparty = @handler)"
-                : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @handler UNION SELECT piece_id FROM chain_events WHERE counterparty = @handler)");
             sql.Parameters.Add("handler", handler.Address);
+            const string matches = "SELECT piece_id FROM chain_events WHERE actor = @handler UNION ALL SELECT piece_id FROM chain_events WHERE counterparty = @handler";
+            terms.Add(events
+                ? new FilterTerm("(e.actor = @handler OR e.counterparty = @handler)", "(+e.actor = @handler OR +e.counterparty = @handler)", matches, Pieces: false)
+                : new FilterTerm("r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @handler UNION SELECT piece_id FROM chain_events WHERE counterparty = @handler)",
+                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND (+h.actor = @handler OR +h.counterparty = @handler))", matches, Pieces: false));
         }
 
         if (f.Certifier is { } certifierId)
         {
             var certifier = await ActorAsync(certifierId, "certifier", ct);
-            sql.Where.Add(events ? "e.actor = @certifier" : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @certifier)");
             sql.Parameters.Add("certifier", certifier.Address);
+            const string matches = "SELECT piece_id FROM chain_events WHERE actor = @certifier";
+            terms.Add(events
+                ? new FilterTerm("e.actor = @certifier", "+e.actor = @certifier", matches, Pieces: false)
+                : new FilterTerm($"r.piece_id IN ({matches})",
+                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND +h.actor = @certifier)", matches, Pieces: false));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Craft))
         {
-            sql.Where.Add($"{x}.piece_id IN (SELECT p3.piece_id FROM records r3 JOIN pieces p3 ON p3.code = r3.piece_code " +
-                          "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') = @craft)");
             sql.Parameters.Add("craft", f.Craft.Trim());
+            const string set = "SELECT p3.piece_id FROM records r3 JOIN pieces p3 ON p3.code = r3.piece_code " +
+                               "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') = @craft";
+            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
+                // CROSS JOIN and +kind: found from the piece (one seek each), never by scanning the craft's index per row.
+                $"EXISTS (SELECT 1 FROM pieces pc CROSS JOIN records rc ON rc.piece_code = pc.code WHERE pc.piece_id = {x}.piece_id " +
+                "AND +rc.kind = 'piece' AND json_extract(rc.json, '$.craft') = @craft)", set, Pieces: true));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Cluster))
         {
-            sql.Where.Add($"{x}.piece_id IN (SELECT p4.piece_id FROM pieces p4 JOIN actors a4 ON a4.id = p4.registrant_id " +
-                          "WHERE json_extract(a4.profile_json, '$.cluster') = @cluster)");
             sql.Parameters.Add("cluster", f.Cluster.Trim());
+            const string set = "SELECT p4.piece_id FROM pieces p4 JOIN actors a4 ON a4.id = p4.registrant_id " +
+                               "WHERE json_extract(a4.profile_json, '$.cluster') = @cluster";
+            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
+                $"EXISTS (SELECT 1 FROM pieces pl JOIN actors al ON al.id = pl.registrant_id WHERE pl.piece_id = {x}.piece_id " +
+                "AND json_extract(al.profile_json, '$.cluster') = @cluster)", set, Pieces: true));
         }
 
         if (FilterSql.Kinds(f.Type) is { Count: > 0 } kinds)
         {
-            sql.Where.Add(events ? "e.kind IN @kinds" : "r.piece_id IN (SELECT piece_id FROM chain_events WHERE kind IN @kinds)");
             sql.Parameters.Add("kinds", kinds);
+            const string matches = "SELECT piece_id FROM chain_events WHERE kind IN @kinds";
+            terms.Add(events
+                ? new FilterTerm("e.kind IN @kinds", "+e.kind IN @kinds", matches, Pieces: false)
+                : new FilterTerm($"r.piece_id IN ({matches})",
+                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND +h.kind IN @kinds)", matches, Pieces: false));
         }
 
         if (FilterSql.StatusName(f.Status) is { } status)
         {
-            sql.Where.Add("s.status = @status");
             sql.Parameters.Add("status", status);
+            const string set = "SELECT piece_id FROM piece_state WHERE status = @status";
+            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
+                $"EXISTS (SELECT 1 FROM piece_state st WHERE st.piece_id = {x}.piece_id AND +st.status = @status)", set, Pieces: true));
         }
 
         if (f.From is { } from && f.To is { } to && from > to)
@@ -250,11 +315,12 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             throw ApiProblemException.BadRequest($"from ({from:O}) is after to ({to:O}).");
         }
 
-        // Block times only grow with block numbers, so a time range is a block range.
+        // Block times only grow with block numbers, so a time range is a block range: its ends are one seek each in the
+        // (block_time, block_number) index (MIN/MAX of block_number would read every entry on the far side of the time).
         if (f.From is { } start)
         {
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MIN(block_number) FROM chain_events WHERE block_time >= @ts", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+                "SELECT block_number FROM chain_events WHERE block_time >= @ts ORDER BY block_time, block_number LIMIT 1", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
             sql.Where.Add($"{x}.block_number >= @fromBlock");
             sql.Parameters.Add("fromBlock", block ?? long.MaxValue);
@@ -263,13 +329,57 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         if (f.To is { } end)
         {
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MAX(block_number) FROM chain_events WHERE block_time <= @ts", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
+                "SELECT block_number FROM chain_events WHERE block_time <= @ts ORDER BY block_time DESC, block_number DESC LIMIT 1", new { ts = end.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
             sql.Where.Add($"{x}.block_number <= @toBlock");
             sql.Parameters.Add("toBlock", block ?? -1);
         }
 
+        var driver = terms.Count == 0 || sql.Empty ? null : await DriverAsync(c, tx, terms, sql.Parameters, events, limit, options.Value.IndexedLookupFactor, ct);
+        sql.Driven = driver is not null;
+        sql.Where.AddRange(terms.Select(t => t == driver ? t.Indexed : t.Scanned));
         return sql;
+    }
+
+    /// <summary>
+    /// The term that should drive the query: the one matching the fewest listing rows, if that is under √(page × rows)
+    /// (counted by bounded queries, so a count costs at most that many index entries); otherwise null (chain order).
+    /// Row counts come from the tables' largest rowid: approximate, and only the plan depends on them.
+    /// </summary>
+    private static async Task<FilterTerm?> DriverAsync(
+        SqliteConnection c, System.Data.Common.DbTransaction tx, List<FilterTerm> terms, DynamicParameters parameters, bool events, int limit,
+        double factor, CancellationToken ct)
+    {
+        if (terms.FirstOrDefault(t => t.Count is null) is { } exact)
+        {
+            return exact; // one piece
+        }
+
+        var sizes = await c.QuerySingleAsync<(long Events, long Pieces)>(new CommandDefinition(
+            "SELECT COALESCE((SELECT MAX(rowid) FROM chain_events), 0), COALESCE((SELECT MAX(rowid) FROM piece_state), 0)",
+            transaction: tx, cancellationToken: ct));
+        var rows = events ? sizes.Events : sizes.Pieces; // rows of the listing
+        var perPiece = Math.Max(1.0, (double)sizes.Events / Math.Max(1, sizes.Pieces));
+        var threshold = factor * Math.Sqrt((limit + 1.0) * Math.Max(1, rows));
+        (FilterTerm Term, double Rows)? best = null;
+        foreach (var term in terms)
+        {
+            // In listing rows: a piece set of k pieces is k·perPiece events or k pieces; an event-level term of n events is
+            // n events, or at most n pieces.
+            var scale = term.Pieces && events ? perPiece : 1.0;
+            var bound = (long)Math.Ceiling(threshold / scale) + 1;
+            var p = new DynamicParameters(parameters);
+            p.Add("bound", bound);
+            var n = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT COUNT(*) FROM ({term.Count} LIMIT @bound)", p, tx, cancellationToken: ct));
+            var estimate = n * scale;
+            if (n < bound && estimate < threshold && (best is null || estimate < best.Value.Rows))
+            {
+                best = (term, estimate);
+            }
+        }
+
+        return best?.Term;
     }
 
     private async Task<ActorRow> ActorAsync(string id, string filter, CancellationToken ct) =>

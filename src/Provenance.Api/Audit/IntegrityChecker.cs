@@ -60,7 +60,7 @@ public sealed class IntegrityChecker(Db db, EthClient eth, RegistryAbi registry,
     public async Task<IntegrityReport> CheckAsync(string? pieceCode, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct); // one snapshot of the store
+        await using var tx = c.BeginTransaction(deferred: true); // one read snapshot of the store (WAL), without the write lock
         var block = await AuditStore.IndexedBlockAsync(c, tx, ct);
         string? onlyId = null;
         if (pieceCode is not null)

@@ -20,7 +20,7 @@ public sealed class StatisticsReader(Db db, IScanStatistics scans)
     public async Task<AuditStatistics> ReadAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = c.BeginTransaction(deferred: true); // a read snapshot (WAL): no write lock
         async Task<CountBy[]> Counts(string key) => (await c.QueryAsync<CountBy>(new CommandDefinition(
             $"SELECT COALESCE({key}, '(unknown)') AS Key, COUNT(*) AS Count {Registrations} GROUP BY 1 ORDER BY 2 DESC, 1",
             transaction: tx, cancellationToken: ct))).ToArray();

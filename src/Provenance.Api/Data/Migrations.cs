@@ -184,6 +184,7 @@ public static class Migrations
             """),
         (100, "audit: auditor actors, query indexes, block times", Audit.AuditSchema.Migration),
         (101, "audit: block times from the indexer's chain_events.block_time", Audit.AuditSchema.BlockTimesFromIndexer),
+        (102, "audit: piece projection indexes (status, artisan)", Audit.AuditSchema.ProjectionIndexes),
         (200, "durability: every transaction that carried an operation", """
             CREATE TABLE operation_attempts (
                 operation_id  TEXT NOT NULL REFERENCES operations(id),

@@ -69,33 +69,82 @@ public sealed partial class Indexer(
             Addresses = [Address.Parse(deployment.Address)],
             Topics = [codec.IndexedTopics],
         };
-        await foreach (var page in eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, null, ct))
+        // The next page downloads while this one is decoded and written.
+        var pages = eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, null, ct).GetAsyncEnumerator(ct);
+        ValueTask<bool>? pending = pages.MoveNextAsync();
+        try
         {
-            var decoded = page.Logs.Where(l => !l.Removed).Select(codec.Decode).OfType<PieceLog>().ToList();
-            var (end, blockTimes) = await BlocksAsync(page.ToBlock, decoded.Select(d => (d.Log.BlockNumber, d.Log.BlockHash)), ct);
-            await db.WriteAsync(async (c, tx) =>
+            while (true)
             {
-                foreach (var log in decoded)
+                var fetch = pending.Value;
+                pending = null;
+                if (!await fetch)
                 {
-                    await InsertAsync(c, tx, log, blockTimes[log.Log.BlockNumber], ct);
+                    break;
                 }
 
-                foreach (var blockHash in page.Logs.Select(l => (l.BlockNumber, l.BlockHash)).Append((end.Number, end.Hash)).Distinct())
+                var page = pages.Current;
+                pending = pages.MoveNextAsync();
+                await IndexPageAsync(page, ct);
+            }
+        }
+        finally
+        {
+            if (pending is { } prefetch)
+            {
+                try
                 {
-                    await c.ExecuteAsync(new CommandDefinition(
-                        "INSERT OR REPLACE INTO index_blocks(number, hash) VALUES (@n, @h)",
-                        new { n = (long)blockHash.Item1, h = blockHash.Item2 }, tx, cancellationToken: ct));
+                    await prefetch; // an iterator cannot be disposed while it is fetching
                 }
+                catch (Exception e) when (e is RpcException or OperationCanceledException or HttpRequestException)
+                {
+                    // the failure of the page being written is the one that propagates
+                }
+            }
 
-                await c.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO index_cursor(id, block_number, block_hash) VALUES (1, @n, @h) " +
-                    "ON CONFLICT(id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash",
-                    new { n = (long)end.Number, h = end.Hash }, tx, cancellationToken: ct));
-                return 0;
-            }, ct);
+            await pages.DisposeAsync();
         }
 
         return head;
+    }
+
+    /// <summary>
+    /// Decodes a page's logs (in parallel when there are many), reads their blocks' times, and writes the events, the
+    /// projection (one row per piece the page touches, folded in memory), the remembered block hashes and the cursor in
+    /// one transaction.
+    /// </summary>
+    private async Task IndexPageAsync(LogPage page, CancellationToken ct)
+    {
+        var live = page.Logs.Where(l => !l.Removed).ToList();
+        var decoded = (live.Count > 256 ? live.AsParallel().AsOrdered().WithCancellation(ct).Select(codec.Decode) : live.Select(codec.Decode))
+            .OfType<PieceLog>().ToList();
+        var (end, blockTimes) = await BlocksAsync(page.ToBlock, decoded.Select(d => (d.Log.BlockNumber, d.Log.BlockHash)), ct);
+        await db.WriteAsync(async (c, tx) =>
+        {
+            using var statements = new Statements(c, tx);
+            var projection = new Projection();
+            foreach (var log in decoded)
+            {
+                var blockTime = blockTimes[log.Log.BlockNumber];
+                if (Insert(statements, log, blockTime, ct))
+                {
+                    projection.Apply(log.PieceId, log.Kind, log.Seq, log.Actor, log.Counterparty, log.Head, log.Status, (long)log.Log.BlockNumber, blockTime);
+                }
+            }
+
+            projection.Write(statements, ct);
+            foreach (var blockHash in page.Logs.Select(l => (l.BlockNumber, l.BlockHash)).Append((end.Number, end.Hash)).Distinct())
+            {
+                statements.Execute("INSERT OR REPLACE INTO index_blocks(number, hash) VALUES (@n, @h)", ct,
+                    ("@n", (long)blockHash.Item1), ("@h", blockHash.Item2));
+            }
+
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO index_cursor(id, block_number, block_hash) VALUES (1, @n, @h) " +
+                "ON CONFLICT(id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash",
+                new { n = (long)end.Number, h = end.Hash }, tx, cancellationToken: ct));
+            return 0;
+        }, ct);
     }
 
     /// <summary>
@@ -172,10 +221,16 @@ public sealed partial class Indexer(
             await c.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM chain_events WHERE block_number > @keep; DELETE FROM index_blocks WHERE number > @keep; " +
                 "DELETE FROM piece_state WHERE block_number > @keep;", new { keep }, tx, cancellationToken: ct));
-            foreach (var e in remaining)
+            using (var statements = new Statements(c, tx))
             {
-                await ProjectAsync(c, tx, e.PieceId, Enum.Parse<EventKind>(e.Kind ?? "Note"), e.Seq, e.Actor ?? "", e.Counterparty,
-                    HeadOf(e.ArgsJson), StatusOf(e.ArgsJson), e.Block, e.BlockTime, ct);
+                var projection = new Projection();
+                foreach (var e in remaining)
+                {
+                    projection.Apply(e.PieceId, Enum.Parse<EventKind>(e.Kind ?? "Note"), e.Seq, e.Actor ?? "", e.Counterparty,
+                        HeadOf(e.ArgsJson), StatusOf(e.ArgsJson), e.Block, e.BlockTime);
+                }
+
+                projection.Write(statements, ct);
             }
 
             await c.ExecuteAsync(new CommandDefinition(
@@ -201,45 +256,144 @@ public sealed partial class Indexer(
         return null;
     }
 
-    private static async Task InsertAsync(SqliteConnection c, System.Data.IDbTransaction tx, PieceLog log, long blockTime, CancellationToken ct)
+    private const string InsertEvent =
+        "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json, block_time) " +
+        "VALUES (@block, @logIndex, @blockHash, @txHash, @pieceId, @name, @kind, @seq, @actor, @counterparty, @recordHash, @args, @blockTime)";
+
+    /// <summary>Inserts a history entry; false when it was indexed before (then the projection already has it).</summary>
+    private static bool Insert(Statements statements, PieceLog log, long blockTime, CancellationToken ct)
     {
         var args = System.Text.Json.JsonSerializer.Serialize(new IndexedArgs(log.Head, log.Status?.ToString(), log.Makers),
             Hosting.ApiJsonContext.Default.IndexedArgs);
-        var inserted = await c.ExecuteAsync(new CommandDefinition(
-            "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json, block_time) " +
-            "VALUES (@block, @logIndex, @blockHash, @txHash, @pieceId, @name, @kind, @seq, @actor, @counterparty, @recordHash, @args, @blockTime)",
-            new
-            {
-                block = (long)log.Log.BlockNumber, logIndex = (long)log.Log.LogIndex, blockHash = log.Log.BlockHash,
-                txHash = log.Log.TransactionHash, pieceId = log.PieceId, name = log.Name, kind = log.Kind.ToString(), seq = log.Seq,
-                actor = log.Actor, counterparty = log.Counterparty, recordHash = log.RecordHash, args, blockTime,
-            }, tx, cancellationToken: ct));
-        if (inserted == 1)
+        return statements.Execute(InsertEvent, ct,
+            ("@block", (long)log.Log.BlockNumber), ("@logIndex", (long)log.Log.LogIndex), ("@blockHash", log.Log.BlockHash),
+            ("@txHash", log.Log.TransactionHash), ("@pieceId", log.PieceId), ("@name", log.Name), ("@kind", log.Kind.ToString()),
+            ("@seq", log.Seq), ("@actor", log.Actor), ("@counterparty", log.Counterparty), ("@recordHash", log.RecordHash), ("@args", args),
+            ("@blockTime", blockTime)) == 1;
+    }
+
+    /// <summary>
+    /// The piece projection (status, custodian, artisan, owner, count, head) after a run of history entries, folded in
+    /// memory in chain order and written once per piece: a registration gives the whole row; a later entry sets the
+    /// columns it changes (a handoff the custodian, a sale or status change the status, a claim status, owner and
+    /// claim time) and always the count, head and block.
+    /// </summary>
+    private sealed class Projection
+    {
+        private sealed class Row
         {
-            await ProjectAsync(c, tx, log.PieceId, log.Kind, log.Seq, log.Actor, log.Counterparty, log.Head, log.Status,
-                (long)log.Log.BlockNumber, blockTime, ct);
+            public bool Registered, Claimed;
+            public string? Status, Custodian, Artisan, Owner;
+            public long? ClaimedAt;
+            public long Seq, Block;
+            public string Head = "";
+        }
+
+        private readonly Dictionary<string, Row> _rows = new(StringComparer.Ordinal);
+
+        public void Apply(string pieceId, EventKind kind, long seq, string actor, string? counterparty, string head, PieceStatus? status, long block, long? blockTime)
+        {
+            if (!_rows.TryGetValue(pieceId, out var row))
+            {
+                _rows[pieceId] = row = new Row();
+            }
+
+            switch (kind)
+            {
+                case EventKind.Registration:
+                    row.Registered = true;
+                    row.Claimed = false;
+                    row.Status = "Active";
+                    row.Custodian = row.Artisan = actor;
+                    row.Owner = null;
+                    row.ClaimedAt = null;
+                    break;
+                case EventKind.Handoff:
+                    row.Custodian = counterparty;
+                    break;
+                case EventKind.Sale:
+                    row.Status = "Sold";
+                    break;
+                case EventKind.Claim:
+                    row.Status = "Claimed";
+                    row.Owner = counterparty;
+                    row.ClaimedAt = blockTime;
+                    row.Claimed = true;
+                    break;
+                case EventKind.Flag or EventKind.Unflag or EventKind.Revocation:
+                    row.Status = status?.ToString();
+                    break;
+            }
+
+            row.Seq = seq;
+            row.Head = head;
+            row.Block = block;
+        }
+
+        public void Write(Statements statements, CancellationToken ct)
+        {
+            foreach (var (pieceId, r) in _rows)
+            {
+                if (r.Registered)
+                {
+                    statements.Execute(
+                        "INSERT OR REPLACE INTO piece_state(piece_id, status, custodian, artisan, owner, claimed_at, event_count, head, block_number) " +
+                        "VALUES (@pieceId, @status, @custodian, @artisan, @owner, @claimedAt, @seq, @head, @block)", ct,
+                        ("@pieceId", pieceId), ("@status", r.Status), ("@custodian", r.Custodian), ("@artisan", r.Artisan), ("@owner", r.Owner),
+                        ("@claimedAt", r.ClaimedAt), ("@seq", r.Seq), ("@head", r.Head), ("@block", r.Block));
+                }
+                else
+                {
+                    statements.Execute(
+                        "UPDATE piece_state SET status = COALESCE(@status, status), custodian = COALESCE(@custodian, custodian), " +
+                        "owner = CASE WHEN @claimed THEN @owner ELSE owner END, claimed_at = CASE WHEN @claimed THEN @claimedAt ELSE claimed_at END, " +
+                        "event_count = @seq, head = @head, block_number = @block WHERE piece_id = @pieceId", ct,
+                        ("@pieceId", pieceId), ("@status", r.Status), ("@custodian", r.Custodian), ("@owner", r.Owner), ("@claimedAt", r.ClaimedAt),
+                        ("@claimed", r.Claimed), ("@seq", r.Seq), ("@head", r.Head), ("@block", r.Block));
+                }
+            }
         }
     }
 
-    /// <summary>Applies one history entry to the piece projection (status, custodian, owner, count, head).</summary>
-    private static Task ProjectAsync(
-        SqliteConnection c, System.Data.IDbTransaction tx, string pieceId, EventKind kind, long seq, string actor,
-        string? counterparty, string head, PieceStatus? status, long block, long? blockTime, CancellationToken ct)
+    /// <summary>
+    /// The indexer's statements on one transaction, each prepared once and run for every log (a rebuild writes two rows
+    /// per log: re-parsing each statement per row, as a fresh command does, cost more than the download).
+    /// </summary>
+    private sealed class Statements(SqliteConnection connection, System.Data.IDbTransaction tx) : IDisposable
     {
-        var sql = kind switch
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        public int Execute(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
         {
-            EventKind.Registration =>
-                "INSERT OR REPLACE INTO piece_state(piece_id, status, custodian, artisan, owner, claimed_at, event_count, head, block_number) " +
-                "VALUES (@pieceId, 'Active', @actor, @actor, NULL, NULL, @seq, @head, @block)",
-            EventKind.Handoff => "UPDATE piece_state SET custodian = @counterparty, event_count = @seq, head = @head, block_number = @block WHERE piece_id = @pieceId",
-            EventKind.Sale => "UPDATE piece_state SET status = 'Sold', event_count = @seq, head = @head, block_number = @block WHERE piece_id = @pieceId",
-            EventKind.Claim => "UPDATE piece_state SET status = 'Claimed', owner = @counterparty, claimed_at = @blockTime, event_count = @seq, head = @head, block_number = @block WHERE piece_id = @pieceId",
-            EventKind.Flag or EventKind.Unflag or EventKind.Revocation =>
-                "UPDATE piece_state SET status = @status, event_count = @seq, head = @head, block_number = @block WHERE piece_id = @pieceId",
-            _ => "UPDATE piece_state SET event_count = @seq, head = @head, block_number = @block WHERE piece_id = @pieceId",
-        };
-        return c.ExecuteAsync(new CommandDefinition(sql,
-            new { pieceId, actor, counterparty, seq, head, block, blockTime, status = status?.ToString() }, tx, cancellationToken: ct));
+            ct.ThrowIfCancellationRequested();
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.Transaction = (SqliteTransaction)tx;
+                foreach (var (name, _) in parameters)
+                {
+                    command.Parameters.Add(new SqliteParameter { ParameterName = name });
+                }
+
+                _commands[sql] = command;
+            }
+
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+            }
+
+            return command.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+        }
     }
 
     private static string HeadOf(string args) =>

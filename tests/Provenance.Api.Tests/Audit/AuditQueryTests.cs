@@ -1,5 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Provenance.Api.Actors;
+using Provenance.Api.Audit;
+using Provenance.Api.Data;
 using Provenance.Api.Tests.Audit.Support;
 using Provenance.Api.Tests.Support;
 
@@ -80,6 +85,72 @@ public sealed class AuditQueryTests(ChainFixture chain, AuditScenario scenario) 
         var sale = all.Single(e => Kind(e) == "Sale").GetProperty("time").GetDateTimeOffset();
         (await s.AllAsync("/api/audit/events", $"&piece={s.Journey}&from={Uri.EscapeDataString(sale.ToString("O"))}"))
             .Select(Kind).Should().StartWith("Sale").And.NotContain("Registration");
+    }
+
+    [Fact]
+    public async Task Query_EveryFilter_SameResultWhetherLookedUpOrReadInChainOrder()
+    {
+        var s = await scenario.EnsureAsync(chain);
+        AuditStore Store(double factor) => new(s.Factory.Services.GetRequiredService<Db>(), s.Factory.Services.GetRequiredService<ActorStore>(),
+            Options.Create(new AuditOptions { IndexedLookupFactor = factor }));
+        var lookedUp = Store(1e9); // every filter through its index, matches sorted into chain order
+        var scanned = Store(0); // every filter checked row by row in chain order (except a single piece)
+        AuditFilter[] filters =
+        [
+            new() { Piece = s.Journey }, new() { Artisan = s.Weaver.Id }, new() { Artisan = s.Embroiderer.Id, Type = "Registration" },
+            new() { Handler = s.Exporter.Id }, new() { Certifier = s.Lab.Id }, new() { Craft = "sozni-embroidery" },
+            new() { Cluster = "Kanihama" }, new() { Type = "Handoff,Sale" }, new() { Status = "Flagged" }, new() { Status = "Sold", Handler = s.Retailer.Id },
+            new() { Cluster = "Kanihama", Type = "Processing", Artisan = s.Weaver.Id }, new() { Craft = "no-such-craft" },
+        ];
+
+        foreach (var filter in filters)
+        {
+            var events = await AllAsync(lookedUp, filter, (st, f) => st.EventsAsync(f, CancellationToken.None), e => (e.BlockNumber, e.LogIndex));
+            (await AllAsync(scanned, filter, (st, f) => st.EventsAsync(f, CancellationToken.None), e => (e.BlockNumber, e.LogIndex)))
+                .Should().Equal(events, $"events by {JsonSerializer.Serialize(filter)}");
+            var pieces = await AllAsync(lookedUp, filter, (st, f) => st.PiecesAsync(f, CancellationToken.None), p => (p.RegisteredBlock, 0L, p.PieceId));
+            (await AllAsync(scanned, filter, (st, f) => st.PiecesAsync(f, CancellationToken.None), p => (p.RegisteredBlock, 0L, p.PieceId)))
+                .Should().Equal(pieces, $"pieces by {JsonSerializer.Serialize(filter)}");
+            if (filter.Craft != "no-such-craft")
+            {
+                events.Should().NotBeEmpty($"the scenario has events by {JsonSerializer.Serialize(filter)}");
+            }
+        }
+    }
+
+    // Every item of a listing in pages of two (the cursor path), as keys.
+    private static async Task<List<TKey>> AllAsync<T, TKey>(
+        AuditStore store, AuditFilter filter, Func<AuditStore, AuditFilter, Task<AuditPage<T>>> page, Func<T, TKey> key)
+    {
+        var keys = new List<TKey>();
+        string? cursor = null;
+        do
+        {
+            var p = await page(store, new AuditFilter
+            {
+                Piece = filter.Piece, Artisan = filter.Artisan, Handler = filter.Handler, Certifier = filter.Certifier, Craft = filter.Craft,
+                Cluster = filter.Cluster, Type = filter.Type, Status = filter.Status, Limit = 2, Cursor = cursor,
+            });
+            keys.AddRange(p.Items.Select(key));
+            cursor = p.NextCursor;
+        }
+        while (cursor is not null);
+        return keys;
+    }
+
+    [Theory]
+    [InlineData("/api/audit/events?craft=no-such-craft")]
+    [InlineData("/api/audit/events?type=Claim&cluster=Kanihama")]
+    [InlineData("/api/audit/pieces?craft=no-such-craft")]
+    public async Task Query_FilterMatchingNothing_EmptyPage(string url)
+    {
+        var s = await scenario.EnsureAsync(chain);
+
+        var page = await s.AuditAsync(url);
+
+        page.GetProperty("items").GetArrayLength().Should().Be(0);
+        page.GetProperty("nextCursor").ValueKind.Should().Be(JsonValueKind.Null);
+        page.GetProperty("indexedBlock").GetInt64().Should().BePositive();
     }
 
     [Fact]
