@@ -96,7 +96,7 @@ public sealed partial class Relayer(
                 {
                     var signed = actions.Select(a => JsonSerializer.Deserialize(a.ActionJson, ApiJsonContext.Default.SignedAction)!).ToList();
                     await SendAsync(submitter, actions.Select(a => a.Id).ToArray(), codec.ExecuteBatch(signed), stoppingToken,
-                        BatchGasCeiling(signed));
+                        BatchGas(signed));
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -130,22 +130,29 @@ public sealed partial class Relayer(
             new { max }, cancellationToken: ct)), ct)).AsList();
 
     /// <summary>
-    /// An upper bound of a batch's gas (docs/benchmarks.md: a relayed action costs at most ~115k, plus its makers), the
-    /// least limit it is sent with: estimated against the latest block, a batch whose actions fail cheaply there (their
-    /// nonces wait for a batch still pending) would run out of gas once they succeed, reverting every action in it.
-    /// Capped at half the 30M block gas limit of the dev chains (the estimate still wins when it is higher).
+    /// The gas a batch is sent with: an upper bound of its cost (docs/benchmarks.md: a relayed action costs at most
+    /// ~115k, plus its makers), so no <c>eth_estimateGas</c> runs the whole batch once more on the node before it is
+    /// sent. The unused part is not paid. An estimate would also be wrong here: against the latest block it
+    /// undercounts a batch whose actions fail cheaply there (their nonces wait for a batch still pending), which then
+    /// runs out of gas once mined. Above half the 30M block gas limit of the dev chains the batch is estimated, with
+    /// that half as its least limit.
     /// </summary>
-    private static ulong BatchGasCeiling(IEnumerable<SignedAction> actions) =>
-        Math.Min(15_000_000, 60_000 + actions.Aggregate(0UL, (sum, a) => sum + 200_000 + (30_000 * (ulong)a.Makers.Length)));
+    private static (ulong? Fixed, ulong? Least) BatchGas(IEnumerable<SignedAction> actions)
+    {
+        const ulong cap = 15_000_000;
+        var bound = 60_000 + actions.Aggregate(0UL, (sum, a) => sum + 200_000 + (30_000 * (ulong)a.Makers.Length));
+        return bound <= cap ? (bound, null) : (null, cap);
+    }
 
-    private async Task SendAsync(TransactionSubmitter submitter, string[] operationIds, byte[] data, CancellationToken ct, ulong? minGas = null)
+    private async Task SendAsync(
+        TransactionSubmitter submitter, string[] operationIds, byte[] data, CancellationToken ct, (ulong? Fixed, ulong? Least) gas = default)
     {
         _inFlight = operationIds;
         PendingTransaction pending;
         try
         {
             pending = await submitter.SubmitAsync(
-                new TransactionRequest { To = Address.Parse(deployment.Address), Data = data, MinGasLimit = minGas }, ct);
+                new TransactionRequest { To = Address.Parse(deployment.Address), Data = data, GasLimit = gas.Fixed, MinGasLimit = gas.Least }, ct);
         }
         catch (ContractRevertedException e)
         {
