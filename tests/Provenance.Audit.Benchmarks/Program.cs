@@ -51,7 +51,7 @@ internal static class AuditBench
                 var head = await chain.Eth.GetBlockNumberAsync(ct);
                 var watch = Stopwatch.StartNew();
                 long logs = 0;
-                var paging = options.ContainsKey("page-blocks") ? new LogPagingOptions { MaxBlockRange = (ulong)Int("page-blocks", 2000) } : null;
+                var paging = options.ContainsKey("page-blocks") ? new LogPagingOptions { MaxBlockRange = (ulong)Int("page-blocks", 250) } : Provenance.Api.Indexing.Indexer.LogPaging;
                 await foreach (var page in chain.Eth.GetLogsPagedAsync(chain.HistoryFilter, (ulong)Math.Max(0, chain.Deployment.DeployBlock), head, paging, ct))
                 {
                     logs += page.Logs.Count;

@@ -69,37 +69,27 @@ public sealed partial class Indexer(
             Addresses = [Address.Parse(deployment.Address)],
             Topics = [codec.IndexedTopics],
         };
-        // The next page downloads while this one is decoded and written.
-        var pages = eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, null, ct).GetAsyncEnumerator(ct);
-        ValueTask<bool>? pending = pages.MoveNextAsync();
+        // Two stages: the next page is downloaded, decoded and its blocks' times read while this one is written.
+        var pages = eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, LogPaging, ct).GetAsyncEnumerator(ct);
+        async Task<PreparedPage?> PrepareNextAsync() => await pages.MoveNextAsync() ? await PrepareAsync(pages.Current, ct) : null;
+        var next = PrepareNextAsync();
         try
         {
-            while (true)
+            while (await next is { } page)
             {
-                var fetch = pending.Value;
-                pending = null;
-                if (!await fetch)
-                {
-                    break;
-                }
-
-                var page = pages.Current;
-                pending = pages.MoveNextAsync();
-                await IndexPageAsync(page, ct);
+                next = PrepareNextAsync();
+                await WriteAsync(page, ct);
             }
         }
         finally
         {
-            if (pending is { } prefetch)
+            try
             {
-                try
-                {
-                    await prefetch; // an iterator cannot be disposed while it is fetching
-                }
-                catch (Exception e) when (e is RpcException or OperationCanceledException or HttpRequestException)
-                {
-                    // the failure of the page being written is the one that propagates
-                }
+                await next; // the enumerator cannot be disposed while it is fetching
+            }
+            catch (Exception)
+            {
+                // already propagating (the prefetch failed), or superseded by the failure of the page being written
             }
 
             await pages.DisposeAsync();
@@ -109,17 +99,32 @@ public sealed partial class Indexer(
     }
 
     /// <summary>
-    /// Decodes a page's logs (in parallel when there are many), reads their blocks' times, and writes the events, the
-    /// projection (one row per piece the page touches, folded in memory), the remembered block hashes and the cursor in
-    /// one transaction.
+    /// Block ranges of 250: small enough that a dense history's pages overlap (one written while the next is fetched),
+    /// large enough that a sparse chain is read in few calls (the node splits nothing it can answer).
     /// </summary>
-    private async Task IndexPageAsync(LogPage page, CancellationToken ct)
+    public static LogPagingOptions LogPaging { get; } = new() { MaxBlockRange = 250 };
+
+    /// <summary>A page ready to write: its history entries, its end block and the time of each block with a log.</summary>
+    private sealed record PreparedPage(LogPage Page, List<PieceLog> Decoded, Block End, Dictionary<ulong, long> Times);
+
+    /// <summary>Decodes a page's logs (in parallel when there are many) and reads their blocks' times.</summary>
+    private async Task<PreparedPage> PrepareAsync(LogPage page, CancellationToken ct)
     {
         var live = page.Logs.Where(l => !l.Removed).ToList();
         var decoded = (live.Count > 256 ? live.AsParallel().AsOrdered().WithCancellation(ct).Select(codec.Decode) : live.Select(codec.Decode))
             .OfType<PieceLog>().ToList();
         var (end, blockTimes) = await BlocksAsync(page.ToBlock, decoded.Select(d => (d.Log.BlockNumber, d.Log.BlockHash)), ct);
-        await db.WriteAsync(async (c, tx) =>
+        return new PreparedPage(page, decoded, end, blockTimes);
+    }
+
+    /// <summary>
+    /// Writes a page in one transaction: the events, the projection (one row per piece the page touches, folded in
+    /// memory), the remembered block hashes and the cursor.
+    /// </summary>
+    private Task WriteAsync(PreparedPage prepared, CancellationToken ct)
+    {
+        var (page, decoded, end, blockTimes) = prepared;
+        return db.WriteAsync(async (c, tx) =>
         {
             using var statements = new Statements(c, tx);
             var projection = new Projection();
