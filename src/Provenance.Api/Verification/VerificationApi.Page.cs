@@ -10,24 +10,10 @@ internal static partial class VerificationApi
     private static async Task<HtmlPage> GetPage(string code, HttpContext http, [AsParameters] PageServices s, CancellationToken ct)
     {
         var lang = s.ChooseLanguage(http);
-        if (PieceCode.Normalize(code) is not { } normalized)
-        {
-            return await s.Pages.UnknownAsync(http.Request, lang, code);
-        }
-
-        PieceVerificationView? view;
-        try
-        {
-            view = await s.Views.GetAsync(normalized, ct);
-        }
-        catch (PieceSourceUnavailableException ex)
-        {
-            return await s.UnavailableAsync(http, lang, ex);
-        }
-
+        var (view, failure) = await s.FindAsync(code, http, lang, ct);
         if (view is null)
         {
-            return await s.Pages.UnknownAsync(http.Request, lang, code);
+            return failure!;
         }
 
         var mark = s.Scans.Record(view, s.Fingerprints.Of(http));

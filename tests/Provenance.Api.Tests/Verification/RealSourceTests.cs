@@ -22,7 +22,7 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = VerificationApp.FreePort();
+        var port = LoopbackPorts.Free();
         _base = $"http://127.0.0.1:{port}";
         _factory = chain.CreateGateway(new Dictionary<string, string?>
         {

@@ -329,13 +329,16 @@ public sealed class VerificationUnitTests
         }
 
         var first = fingerprints.Of(Request("198.51.100.7", "Phone"));
+        var remembered = connection.Items.Values.Single();
         var again = fingerprints.Of(Request("198.51.100.7", "Phone"));
+        var rememberedAfterAgain = connection.Items.Values.Single();
         var otherAgent = fingerprints.Of(Request("198.51.100.7", "Laptop"));
         var otherAddress = fingerprints.Of(Request("198.51.200.8", "Laptop"));
         var http2 = fingerprints.Of(Request("198.51.100.7", "Phone", "HTTP/2"));
 
         connection.Items.Should().ContainSingle("HTTP/1.x keeps the connection's last fingerprint");
         again.Should().Be(first);
+        rememberedAfterAgain.Should().BeSameAs(remembered, "the second request reuses the connection's entry instead of computing again");
         otherAgent.Client.Should().NotBe(first.Client);
         otherAgent.Address.Should().Be(first.Address);
         otherAddress.Address.Should().NotBe(first.Address);

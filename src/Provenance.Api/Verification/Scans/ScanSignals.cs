@@ -162,7 +162,7 @@ public sealed class ScanSignals : BackgroundService, IScanStatistics
     /// <inheritdoc />
     /// <remarks>
     /// The writer has a thread of its own: Microsoft.Data.Sqlite's calls block (it has no asynchronous I/O), and a commit
-    /// waits for the disk and, behind the gateway's other writers, for the store's lock (busy timeout). On the thread
+    /// waits for the disk and, behind the gateway's other writers, for the store's write gate (busy timeout). On the thread
     /// pool that wait would hold one of the few threads serving pages once a second.
     /// </remarks>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Provenance.Api.Data;
 
@@ -9,7 +10,9 @@ internal readonly record struct ScanCount(string Code, long Minute, long SaltId,
 /// <summary>
 /// The scan-signal tables in the gateway's store (<see cref="Db"/>; created by migration 300 from
 /// <see cref="ScanSchema"/>). Writes come in batches from <see cref="ScanSignals"/>' flush, one transaction a second at
-/// most on the writer's own thread, so they share the store instead of keeping a second database.
+/// most on the writer's own thread, so they share the store instead of keeping a second database. Like every writer of
+/// the process they take the store's write gate (<see cref="Db"/>), so a flush and the group writer wait for each other
+/// in memory instead of sleeping in SQLite's busy handler; the deletes go through <see cref="Db.WriteAsync{T}"/>.
 /// </summary>
 internal sealed class ScanStore(Db db)
 {
@@ -21,6 +24,7 @@ internal sealed class ScanStore(Db db)
             return;
         }
 
+        await using var gate = await db.EnterWriteGateAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
 
         // Counts are telemetry: in WAL mode, synchronous=NORMAL keeps a commit through a process crash and skips the
@@ -90,14 +94,10 @@ internal sealed class ScanStore(Db db)
         return marks;
     }
 
-    public async Task<bool> DeleteMarkAsync(string code, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM verification_suspected WHERE code = $code";
-        command.Parameters.AddWithValue("$code", code);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public Task<bool> DeleteMarkAsync(string code, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (connection, tx) => await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM verification_suspected WHERE code = @code", new { code }, tx, cancellationToken: cancellationToken)) > 0,
+            cancellationToken);
 
     public async Task<PieceScanStatistics> GetStatisticsAsync(
         string code, SuspectedCopyMark? mark, CancellationToken cancellationToken)
@@ -146,14 +146,10 @@ internal sealed class ScanStore(Db db)
         return new PieceScanStatistics(code, total, first, last, days, mark);
     }
 
-    public async Task DeleteScansBeforeAsync(long minute, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM verification_scans WHERE minute < $minute";
-        command.Parameters.AddWithValue("$minute", minute);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task DeleteScansBeforeAsync(long minute, CancellationToken cancellationToken) =>
+        db.WriteAsync((connection, tx) => connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM verification_scans WHERE minute < @minute", new { minute }, tx, cancellationToken: cancellationToken)),
+            cancellationToken);
 
     private static SuspectedCopyMark ReadMark(SqliteDataReader reader) => new(
         reader.GetString(0),

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provenance.Api.Verification;
 using Provenance.Api.Verification.Scans;
+using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Verification.Support;
 
@@ -37,17 +38,9 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
     public const int BurstDistinctPlaces = 4;
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "provenance-pages-" + Guid.NewGuid().ToString("N"));
-    private readonly int _port = FreePort();
+    private readonly int _port = LoopbackPorts.Free(); // the public URL must be known before the server starts
 
     public VerificationApp() => UseKestrel(options => options.Listen(IPAddress.Loopback, _port));
-
-    /// <summary>A loopback port nobody listens on now (the public URL must be known before the server starts).</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>The pieces the app shows.</summary>
     public TestPieceSource Source { get; } = new();
