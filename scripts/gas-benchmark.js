@@ -9,11 +9,11 @@
 // transaction's calldata (4 gas per zero byte, 16 per non-zero byte), and the storage slots the action must
 // write (22,100 for a new slot, 5,000 for changing a cold slot, 100 for one already written in the same
 // transaction) - no hashing, no signature check, no log, no code.
-const fs = require("node:fs");
 const path = require("node:path");
 const hre = require("hardhat");
 const { ethers } = hre;
 
+const { writeSection } = require("./doc-section");
 const { Kind, Action, pieceId, record, wallet, domainOf, signAction, signHandoffConsent } = require("../tests/contracts/helpers");
 
 const NEW_SLOT = 22_100;
@@ -205,7 +205,7 @@ async function main() {
   const md = render(rows);
   console.log(md);
   const file = path.join(__dirname, "..", "docs", "benchmarks.md");
-  writeSection(file, md);
+  writeSection(file, "Contract gas", md);
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
@@ -269,25 +269,6 @@ function render(rows) {
   lines.push("", "What the guarantees cost (differences between rows above):", "", costs(rows));
   return lines.join("\n") + "\n";
 }
-
-/** Replaces the "## Contract gas" section (up to the next "## " heading) or appends it. */
-function writeSection(file, section) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n";
-  const start = text.search(/^## Contract gas\s*$/m);
-  let out;
-  if (start < 0) {
-    out = text.replace(/\n*$/, "\n\n") + section;
-  } else {
-    const rest = text.slice(start + 1);
-    const next = rest.search(/^## /m);
-    const end = next < 0 ? text.length : start + 1 + next;
-    out = text.slice(0, start) + section + (end < text.length ? "\n" + text.slice(end) : "");
-  }
-  fs.writeFileSync(file, out);
-}
-
-module.exports = { writeSection };
 
 if (require.main === module) {
   main().catch((e) => {
