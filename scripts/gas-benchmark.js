@@ -9,17 +9,21 @@
 // transaction's calldata (4 gas per zero byte, 16 per non-zero byte), and the storage slots the action must
 // write (22,100 for a new slot, 5,000 for changing a cold slot, 100 for one already written in the same
 // transaction) - no hashing, no signature check, no log, no code.
-const fs = require("node:fs");
 const path = require("node:path");
 const hre = require("hardhat");
 const { ethers } = hre;
 
+const { writeSection } = require("./doc-section");
 const { Kind, Action, pieceId, record, wallet, domainOf, signAction, signHandoffConsent } = require("../tests/contracts/helpers");
 
 const NEW_SLOT = 22_100;
 const CHANGED_SLOT = 5_000;
 const WARM_SLOT = 100;
 
+// An append in a batch logs EventAppended (topic0 + 3 indexed, 3 data words) and ActionSucceeded (topic0, 1 word):
+// 375 per LOG, 375 per topic, 8 per data byte (yellow paper, G_log/G_logtopic/G_logdata).
+const logGas = (topics, dataBytes) => 375 + 375 * topics + 8 * dataBytes;
+const TWO_LOGS = logGas(4, 96) + logGas(1, 32);
 const DEADLINE = 4_102_444_800n; // 2100-01-01: a realistic deadline (not 2^256-1, which is 32 non-zero calldata bytes)
 
 const calldataGas = (data) => {
@@ -201,7 +205,7 @@ async function main() {
   const md = render(rows);
   console.log(md);
   const file = path.join(__dirname, "..", "docs", "benchmarks.md");
-  writeSection(file, md);
+  writeSection(file, "Contract gas", md);
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
@@ -217,7 +221,9 @@ const targetOf = (r) => TARGETS.find(([match]) => match(r))?.[1];
 /** What each guarantee costs, from differences between rows measured in this run. */
 function costs(rows) {
   const g = (operation, form) => rows.find((r) => r.operation === operation && r.form === form)?.perAction;
-  const fmt = (n) => `≈ ${Math.round(n).toLocaleString("en-US")} gas`;
+  const f = (operation, form) => rows.find((r) => r.operation === operation && r.form === form)?.floor;
+  const num = (n) => n.toLocaleString("en-US");
+  const fmt = (n) => `≈ ${num(Math.round(n))} gas`;
   return [
     `- Relaying (EIP-712 signature check, the signer's nonce, the signed action's calldata): ` +
       `${fmt(g("append", "relayed") - g("append", "direct"))} per action (append relayed - direct).`,
@@ -228,10 +234,10 @@ function costs(rows) {
     `- Storing the registering artisan at the first handoff (instead of a fourth new slot at every registration): ` +
       `${fmt(g("handoff, first (artisan -> handler)", "direct") - g("handoff (handler -> handler)", "direct"))} once per piece.`,
     "- Storage that the rules need (in the floor): registration writes three new slots (custodian/status/count/claim",
-    "  time, hash-chain head, claim key) = 66,300; every later event changes two (state, head) = 10,000 cold.",
-    "- Not met: *register ≤ 45k per piece* is below the floor of the three slots alone (66,300); *append ≤ 15k per",
+    `  time, hash-chain head, claim key) = ${num(3 * NEW_SLOT)}; every later event changes two (state, head) = ${num(2 * CHANGED_SLOT)} cold.`,
+    `- Not met: *register ≤ 45k per piece* is below the floor of the three slots alone (${num(3 * NEW_SLOT)}); *append ≤ 15k per`,
     "  event batched* is at the floor for events on distinct pieces (two cold slots + a signed action's calldata) and",
-    "  leaves ~9,500 for the signature check (3,000 for ecrecover alone), two logs (~3,600) and the code when all events hit",
+    `  leaves ~${num(Math.round((15_000 - f("append", "batch of 100, 1 piece")) / 100) * 100)} for the signature check (3,000 for ecrecover alone), two logs (~${num(Math.round(TWO_LOGS / 100) * 100)}) and the code when all events hit`,
     "  one piece; *relayed register ≤ 80k* and *handoff ≤ 60k* (relayed, or the first handoff) are below or near their",
     "  floors for the same reasons. Dropping a guarantee (claim commitment, hash chain, per-actor nonce, second",
     "  signature) is what it would take; we keep them.",
@@ -263,25 +269,6 @@ function render(rows) {
   lines.push("", "What the guarantees cost (differences between rows above):", "", costs(rows));
   return lines.join("\n") + "\n";
 }
-
-/** Replaces the "## Contract gas" section (up to the next "## " heading) or appends it. */
-function writeSection(file, section) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n";
-  const start = text.search(/^## Contract gas\s*$/m);
-  let out;
-  if (start < 0) {
-    out = text.replace(/\n*$/, "\n\n") + section;
-  } else {
-    const rest = text.slice(start + 1);
-    const next = rest.search(/^## /m);
-    const end = next < 0 ? text.length : start + 1 + next;
-    out = text.slice(0, start) + section + (end < text.length ? "\n" + text.slice(end) : "");
-  }
-  fs.writeFileSync(file, out);
-}
-
-module.exports = { writeSection };
 
 if (require.main === module) {
   main().catch((e) => {

@@ -81,14 +81,5 @@ deploy_registry() {
 # write_doc_section HEADING FILE : replaces the "## HEADING" section of docs/benchmarks.md (up to the next "## "
 # heading) with FILE's text, or appends it; other sections stay as they are.
 write_doc_section() {
-  node - "$ROOT/docs/benchmarks.md" "$1" "$2" <<'JS'
-const fs = require("node:fs");
-const [doc, heading, sectionFile] = process.argv.slice(2);
-const section = fs.readFileSync(sectionFile, "utf8").trim() + "\n";
-let text = fs.existsSync(doc) ? fs.readFileSync(doc, "utf8") : "# Benchmarks\n";
-const escaped = heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const pattern = new RegExp(`^## ${escaped}\\n[\\s\\S]*?(?=^## |(?![\\s\\S]))`, "m");
-text = pattern.test(text) ? text.replace(pattern, () => section + "\n") : text.trimEnd() + "\n\n" + section;
-fs.writeFileSync(doc, text.trimEnd() + "\n");
-JS
+  node "$ROOT/scripts/doc-section.js" "$ROOT/docs/benchmarks.md" "$1" "$2"
 }

@@ -91,7 +91,7 @@ public sealed class ChainResetHardhatTests(HardhatFixture node)
         /// <summary>Sends the persisted transactions again: the node takes all of them and mines the same hashes.</summary>
         public async Task ResubmitAndCheckAsync(IReadOnlyList<TransactionReceipt> before)
         {
-            var results = await Submitter.ResubmitAsync(Persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)), CancellationToken.None);
+            var results = await Submitter.ResubmitAsync(SentForms.AsPersisted(Persisted), CancellationToken.None);
             results.Should().HaveCount(before.Count).And.OnlyContain(r => r.Outcome == ResubmitOutcome.Known);
             foreach (var r in results)
             {

@@ -120,7 +120,7 @@ public sealed class TransactionSubmitterFaultTests
         var hooked = new ConcurrentQueue<BeforeSendContext>();
         var (chain, signer, submitter) = await StartAsync(new TransactionSubmitterOptions
         {
-            BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+            BeforeSend = SentForms.Record(hooked),
         });
         await using var _ = submitter;
         chain.MineForeign(0);
@@ -187,13 +187,7 @@ public sealed class TransactionSubmitterFaultTests
         var hooked = new ConcurrentQueue<BeforeSendContext>();
         var chain = new FakeChain { Automine = false };
         var (_, _, submitter) = await StartAsync(
-            new TransactionSubmitterOptions
-            {
-                FeeBumpAfter = TimeSpan.FromMilliseconds(100),
-                RebroadcastAfter = TimeSpan.FromHours(1),
-                ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
-                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
-            },
+            StuckOptions(hooked),
             chain);
         await using var _ = submitter;
         var pending = await submitter.SubmitAsync(Call(1), CancellationToken.None);
@@ -315,7 +309,7 @@ public sealed class TransactionSubmitterFaultTests
     {
         var persisted = new ConcurrentQueue<BeforeSendContext>();
         var chain = new FakeChain { Automine = false };
-        var (_, _, first) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; } }, chain);
+        var (_, _, first) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = SentForms.Record(persisted) }, chain);
         for (var i = 0; i < 4; i++)
         {
             await first.SubmitAsync(Call(i), CancellationToken.None);
@@ -327,7 +321,7 @@ public sealed class TransactionSubmitterFaultTests
         var (_, _, second) = await StartAsync(chain: chain);
         await using var _ = second;
 
-        var results = await second.ResubmitAsync(persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)).Reverse(), CancellationToken.None);
+        var results = await second.ResubmitAsync(SentForms.AsPersisted(persisted).Reverse(), CancellationToken.None);
         chain.MineAll();
 
         results.Select(r => r.Transaction.Nonce).Should().Equal(0UL, 1UL, 2UL, 3UL);
@@ -344,13 +338,8 @@ public sealed class TransactionSubmitterFaultTests
     [Fact]
     public async Task CheckChainAsync_RestartedSameGenesisAfterReceipts_DetectsHeadBelowSeenBlocks()
     {
-        var chain = new FakeChain { Head = 0 };
-        var (_, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ChainCheckInterval = TimeSpan.FromHours(1) }, chain);
+        var (chain, submitter) = await StartForChainChecksAsync(mined: 3);
         await using var _ = submitter;
-        for (var i = 0; i < 3; i++)
-        {
-            await submitter.SubmitAndWaitAsync(Call(i), CancellationToken.None);
-        }
 
         chain.Reset(); // same genesis hash: a dev chain restarted within the same second
 
@@ -364,13 +353,8 @@ public sealed class TransactionSubmitterFaultTests
     [Fact]
     public async Task CheckChainAsync_RolledBackAndRegrownToSameHeight_DetectsReplacedBlock()
     {
-        var chain = new FakeChain { Head = 0 };
-        var (_, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ChainCheckInterval = TimeSpan.FromHours(1) }, chain);
+        var (chain, submitter) = await StartForChainChecksAsync(mined: 3);
         await using var _ = submitter;
-        for (var i = 0; i < 3; i++)
-        {
-            await submitter.SubmitAndWaitAsync(Call(i), CancellationToken.None);
-        }
 
         chain.Reset();
         chain.MineEmpty(3); // same genesis, same height: only the blocks' hashes differ
@@ -385,10 +369,7 @@ public sealed class TransactionSubmitterFaultTests
     public async Task CheckChainAsync_ChainGrowsBetweenChecks_NoReset()
     {
         var resets = new ConcurrentQueue<ChainResetInfo>();
-        var chain = new FakeChain { Head = 0 };
-        var (_, _, submitter) = await StartAsync(
-            new TransactionSubmitterOptions { ChainCheckInterval = TimeSpan.FromHours(1), OnChainReset = (r, _) => { resets.Enqueue(r); return Task.CompletedTask; } },
-            chain);
+        var (chain, submitter) = await StartForChainChecksAsync(new() { OnChainReset = (r, _) => { resets.Enqueue(r); return Task.CompletedTask; } });
         await using var _ = submitter;
 
         for (var round = 0; round < 3; round++)
@@ -405,8 +386,7 @@ public sealed class TransactionSubmitterFaultTests
     [Fact]
     public async Task CheckChainAsync_ReorgTolerance2_ShallowReorgIgnoredDeeperOneIsReset()
     {
-        var chain = new FakeChain { Head = 0 };
-        var (_, _, submitter) = await StartAsync(new TransactionSubmitterOptions { ReorgTolerance = 2, ChainCheckInterval = TimeSpan.FromHours(1) }, chain);
+        var (chain, submitter) = await StartForChainChecksAsync(new() { ReorgTolerance = 2 });
         await using var _ = submitter;
         async Task<ChainResetInfo?> Check() => await submitter.CheckChainAsync(force: true, CancellationToken.None);
         chain.MineEmpty(5);
@@ -431,7 +411,7 @@ public sealed class TransactionSubmitterFaultTests
         var (persisted, sent) = await SendAndLoseAsync(chain);
         chain.BaseFee = 5_000; // the persisted maxFeePerGas (2·1,000 + 100) is now below the base fee
         var hooked = new ConcurrentQueue<BeforeSendContext>();
-        var (_, _, second) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; } }, chain);
+        var (_, _, second) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = SentForms.Record(hooked) }, chain);
         await using var _ = second;
 
         var result = (await second.ResubmitAsync(persisted, CancellationToken.None)).Single();
@@ -441,9 +421,9 @@ public sealed class TransactionSubmitterFaultTests
         pending.Hash.Should().NotBe(sent.Hash);
         pending.Hashes.Should().Contain(sent.Hash);
         hooked.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Replaces = sent.Hash, pending.Hash, Nonce = 0UL });
-        var (original, replacement) = (Decode(persisted[0].Raw), Decode(chain.Raw(pending.Hash)!));
+        var (original, replacement) = (SentForms.Decode(persisted[0].Raw), SentForms.Decode(chain.Raw(pending.Hash)!));
         replacement.Should().BeEquivalentTo(original, o => o.Excluding(t => t.MaxFeePerGas).Excluding(t => t.MaxPriorityFeePerGas));
-        AssertRaisedByTenPercent(original, replacement);
+        SentForms.AssertRaisedByTenPercent(original, replacement);
         replacement.MaxFeePerGas.Should().BeGreaterThan(5_000);
         chain.MineAll();
         (await second.WaitForReceiptAsync(pending, CancellationToken.None)).TransactionHash.Should().Be(pending.Hash);
@@ -457,13 +437,7 @@ public sealed class TransactionSubmitterFaultTests
         var (persisted, sent) = await SendAndLoseAsync(chain);
         var hooked = new ConcurrentQueue<BeforeSendContext>();
         var (_, _, second) = await StartAsync(
-            new TransactionSubmitterOptions
-            {
-                FeeBumpAfter = TimeSpan.FromMilliseconds(100),
-                RebroadcastAfter = TimeSpan.FromHours(1),
-                ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
-                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
-            },
+            StuckOptions(hooked),
             chain);
         await using var _ = second;
         var pending = (await second.ResubmitAsync(persisted, CancellationToken.None)).Single().Pending!;
@@ -476,9 +450,9 @@ public sealed class TransactionSubmitterFaultTests
         var receipt = await wait;
 
         receipt.TransactionHash.Should().Be(pending.Hash).And.NotBe(sent.Hash);
-        var (original, replacement) = (Decode(persisted[0].Raw), Decode(chain.Raw(pending.Hash)!));
+        var (original, replacement) = (SentForms.Decode(persisted[0].Raw), SentForms.Decode(chain.Raw(pending.Hash)!));
         replacement.Should().BeEquivalentTo(original, o => o.Excluding(t => t.MaxFeePerGas).Excluding(t => t.MaxPriorityFeePerGas));
-        AssertRaisedByTenPercent(original, replacement);
+        SentForms.AssertRaisedByTenPercent(original, replacement);
         hooked.First().Should().BeEquivalentTo(new { Replaces = sent.Hash, Nonce = 0UL });
     }
 
@@ -491,15 +465,7 @@ public sealed class TransactionSubmitterFaultTests
         var chain = new FakeChain { Automine = false, MinReplacementPercent = 25 };
         var hooked = new ConcurrentQueue<BeforeSendContext>();
         var (_, _, submitter) = await StartAsync(
-            new TransactionSubmitterOptions
-            {
-                FeeBumpAfter = TimeSpan.FromMilliseconds(100),
-                FeeBumpPercent = 12,
-                MaxSendAttempts = attempts,
-                RebroadcastAfter = TimeSpan.FromHours(1),
-                ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
-                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
-            },
+            StuckOptions(hooked, feeBumpPercent: 12, maxSendAttempts: attempts),
             chain);
         await using var _ = submitter;
         var pending = await submitter.SubmitAsync(Call(1), CancellationToken.None);
@@ -514,9 +480,9 @@ public sealed class TransactionSubmitterFaultTests
         sends.Should().HaveCountGreaterThanOrEqualTo(3);
         sends[1].Replaces.Should().Be(sends[0].Hash);
         sends[2].Replaces.Should().Be(sends[1].Hash, "the hook sees every signed form, refused or not");
-        var (original, refused, accepted) = (Decode(sends[0].Raw), Decode(sends[1].Raw), Decode(sends[2].Raw));
-        AssertRaisedByTenPercent(original, refused);
-        AssertRaisedByTenPercent(refused, accepted);
+        var (original, refused, accepted) = (SentForms.Decode(sends[0].Raw), SentForms.Decode(sends[1].Raw), SentForms.Decode(sends[2].Raw));
+        SentForms.AssertRaisedByTenPercent(original, refused);
+        SentForms.AssertRaisedByTenPercent(refused, accepted);
         chain.Raw(sends[1].Hash).Should().BeNull("the node refused it");
         pending.Hashes.Take(2).Should().Equal(sends[0].Hash, sends[2].Hash);
         pending.Hashes.Should().NotContain(sends[1].Hash);
@@ -533,7 +499,7 @@ public sealed class TransactionSubmitterFaultTests
             {
                 FeeBumpAfter = TimeSpan.FromMilliseconds(50),
                 ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
-                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+                BeforeSend = SentForms.Record(hooked),
             },
             chain);
         var sent = await first.SubmitAsync(Call(1), CancellationToken.None);
@@ -552,7 +518,7 @@ public sealed class TransactionSubmitterFaultTests
         await using var _ = second;
 
         var stored = hooked.ToList(); // the original and one or more fee bumps, each higher than the one before
-        var results = await second.ResubmitAsync(stored.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)), CancellationToken.None);
+        var results = await second.ResubmitAsync(SentForms.AsPersisted(stored), CancellationToken.None);
 
         stored.Should().HaveCountGreaterThanOrEqualTo(2);
         chain.Sends.Should().Be(sendsBefore + 1);
@@ -595,22 +561,47 @@ public sealed class TransactionSubmitterFaultTests
         (await submitter.SubmitAsync(Call(1), CancellationToken.None)).Nonce.Should().Be(0UL);
     }
 
+    /// <summary>
+    /// A submitter on a fresh <see cref="FakeChain"/> (head at genesis) that checks the chain only when forced, after
+    /// <paramref name="mined"/> transactions were submitted and mined (blocks 1 to <paramref name="mined"/>).
+    /// </summary>
+    private static async Task<(FakeChain Chain, TransactionSubmitter Submitter)> StartForChainChecksAsync(
+        TransactionSubmitterOptions? options = null, int mined = 0)
+    {
+        options ??= new TransactionSubmitterOptions();
+        options.ChainCheckInterval = TimeSpan.FromHours(1);
+        var (chain, _, submitter) = await StartAsync(options, new FakeChain { Head = 0 });
+        for (var i = 0; i < mined; i++)
+        {
+            await submitter.SubmitAndWaitAsync(Call(i), CancellationToken.None);
+        }
+
+        return (chain, submitter);
+    }
+
+    /// <summary>
+    /// Options for a transaction left pooled: a fee bump after 100 ms, no rebroadcast, quick receipt polls; every
+    /// signed form goes to <paramref name="hooked"/>.
+    /// </summary>
+    private static TransactionSubmitterOptions StuckOptions(
+        ConcurrentQueue<BeforeSendContext> hooked, int feeBumpPercent = 12, int maxSendAttempts = 4) => new()
+    {
+        FeeBumpAfter = TimeSpan.FromMilliseconds(100),
+        FeeBumpPercent = feeBumpPercent,
+        MaxSendAttempts = maxSendAttempts,
+        RebroadcastAfter = TimeSpan.FromHours(1),
+        ReceiptPollInterval = TimeSpan.FromMilliseconds(20),
+        BeforeSend = SentForms.Record(hooked),
+    };
+
     /// <summary>Sends one transaction that stays pooled, then loses the pool and the submitter (a crash).</summary>
     private static async Task<(PersistedTransaction[] Persisted, PendingTransaction Sent)> SendAndLoseAsync(FakeChain chain)
     {
         var persisted = new ConcurrentQueue<BeforeSendContext>();
-        var (_, _, first) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; } }, chain);
+        var (_, _, first) = await StartAsync(new TransactionSubmitterOptions { BeforeSend = SentForms.Record(persisted) }, chain);
         var sent = await first.SubmitAsync(Call(1), CancellationToken.None);
         await first.DisposeAsync();
         chain.DropPool();
-        return ([.. persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce))], sent);
-    }
-
-    private static Eip1559Transaction Decode(byte[] raw) => (Eip1559Transaction)TransactionDecoder.Decode(raw).Transaction;
-
-    private static void AssertRaisedByTenPercent(Eip1559Transaction before, Eip1559Transaction after)
-    {
-        (after.MaxFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxFeePerGas * 110);
-        (after.MaxPriorityFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxPriorityFeePerGas * 110);
+        return ([.. SentForms.AsPersisted(persisted)], sent);
     }
 }

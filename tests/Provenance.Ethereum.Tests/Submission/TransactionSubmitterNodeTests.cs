@@ -5,7 +5,6 @@ using Provenance.Ethereum.Hex;
 using Provenance.Ethereum.JsonRpc;
 using Provenance.Ethereum.Submission;
 using Provenance.Ethereum.Tests.Eth;
-using Provenance.Ethereum.Transactions;
 using Provenance.Testing;
 using Xunit.Abstractions;
 
@@ -94,7 +93,7 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
         var persisted = new ConcurrentQueue<BeforeSendContext>();
         await using var submitter = await StartAsync(
             node,
-            new TransactionSubmitterOptions { BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; } },
+            new TransactionSubmitterOptions { BeforeSend = SentForms.Record(persisted) },
             proxy);
 
         var dropped = () => submitter.SubmitAsync(new TransactionRequest { To = Sink, GasLimit = 21_000 }, CancellationToken.None);
@@ -127,7 +126,7 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
         var submitter = await StartAsync(node, new TransactionSubmitterOptions
         {
             ChainCheckInterval = TimeSpan.FromHours(1),
-            BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; },
+            BeforeSend = SentForms.Record(persisted),
             OnChainReset = (r, _) => { resets.Enqueue(r); return Task.CompletedTask; },
         });
         await using var _ = submitter;
@@ -139,7 +138,7 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
         await node.DisposeAsync();
         await using var restarted = await DevChainProcess.StartAnvilAsync(port: port, extraArgs: genesis);
         var reset = await submitter.CheckChainAsync(force: true, CancellationToken.None);
-        var results = await submitter.ResubmitAsync(persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)), CancellationToken.None);
+        var results = await submitter.ResubmitAsync(SentForms.AsPersisted(persisted), CancellationToken.None);
 
         reset.Should().NotBeNull();
         resets.Should().ContainSingle();
@@ -172,7 +171,7 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
     {
         await using var node = await DevChainProcess.StartAnvilAsync(extraArgs: "--no-mining");
         var persisted = new ConcurrentQueue<BeforeSendContext>();
-        var first = await StartAsync(node, new TransactionSubmitterOptions { BeforeSend = (c, _) => { persisted.Enqueue(c); return Task.CompletedTask; } });
+        var first = await StartAsync(node, new TransactionSubmitterOptions { BeforeSend = SentForms.Record(persisted) });
         var sent = await first.SubmitAsync(new TransactionRequest { To = Sink, Value = 7, GasLimit = 21_000 }, CancellationToken.None);
         await first.DisposeAsync();
         await node.RpcAsync("anvil_dropAllTransactions"); // the node lost its pool; the gateway restarts from its store
@@ -187,10 +186,10 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
                 ExpectedChainId = 31337,
                 FeeBumpAfter = TimeSpan.FromMilliseconds(300),
                 RebroadcastAfter = TimeSpan.FromHours(1),
-                BeforeSend = (c, _) => { hooked.Enqueue(c); return Task.CompletedTask; },
+                BeforeSend = SentForms.Record(hooked),
             },
             proxy);
-        var result = (await second.ResubmitAsync(persisted.Select(c => new PersistedTransaction(c.Raw, c.Hash, c.Nonce)), CancellationToken.None)).Single();
+        var result = (await second.ResubmitAsync(SentForms.AsPersisted(persisted), CancellationToken.None)).Single();
         result.Outcome.Should().Be(ResubmitOutcome.Known);
         var pending = result.Pending!;
 
@@ -204,13 +203,10 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
         bumps.Should().HaveCountGreaterThanOrEqualTo(2);
         bumps[0].Replaces.Should().Be(sent.Hash);
         bumps[1].Replaces.Should().Be(bumps[0].Hash);
-        var (original, refused, accepted) = (Decode(sent.Current.ToArray()), Decode(bumps[0].Raw), Decode(bumps[1].Raw));
+        var (original, refused, accepted) = (SentForms.Decode(sent.Current.ToArray()), SentForms.Decode(bumps[0].Raw), SentForms.Decode(bumps[1].Raw));
         accepted.Should().BeEquivalentTo(original, o => o.Excluding(t => t.MaxFeePerGas).Excluding(t => t.MaxPriorityFeePerGas));
-        foreach (var (before, after) in new[] { (original, refused), (refused, accepted) })
-        {
-            (after.MaxFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxFeePerGas * 110);
-            (after.MaxPriorityFeePerGas * 100).Should().BeGreaterThanOrEqualTo(before.MaxPriorityFeePerGas * 110);
-        }
+        SentForms.AssertRaisedByTenPercent(original, refused);
+        SentForms.AssertRaisedByTenPercent(refused, accepted);
 
         receipt.TransactionHash.Should().Be(pending.Hash).And.BeOneOf(bumps.Skip(1).Select(b => b.Hash));
         receipt.Succeeded.Should().BeTrue();
@@ -218,8 +214,6 @@ public sealed class TransactionSubmitterNodeTests(ITestOutputHelper output)
         (await Eth(node.RpcUrl).GetTransactionByHashAsync(bumps[0].Hash, CancellationToken.None)).Should().BeNull("it never reached the node");
         proxy.Sends.Should().Be(1 + bumps.Count);
     }
-
-    private static Eip1559Transaction Decode(byte[] raw) => (Eip1559Transaction)TransactionDecoder.Decode(raw).Transaction;
 
     private static async Task<Address> DeployAsync(DevChainProcess node, string runtime) => await TinyContracts.DeployAsync(node, runtime);
 }
