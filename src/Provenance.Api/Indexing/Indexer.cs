@@ -160,17 +160,15 @@ public sealed partial class Indexer(
     private async Task<(Block End, Dictionary<ulong, long> Times)> BlocksAsync(
         ulong toBlock, IEnumerable<(ulong Number, string Hash)> logBlocks, CancellationToken ct)
     {
-        var batch = new JsonRpcBatch();
-        var end = batch.Add(EthCalls.GetBlockByNumber(toBlock));
-        var blocks = logBlocks.Distinct()
-            .Select(b => (b.Number, b.Hash, Block: b.Number == toBlock ? end : batch.Add(EthCalls.GetBlockByNumber(b.Number)))).ToList();
-        await eth.Rpc.SendBatchAsync(batch, ct);
-        var endBlock = await end ?? throw new ChainMovedException($"block {toBlock} not found");
+        var wanted = logBlocks.Distinct().ToList();
+        var numbers = wanted.Select(b => b.Number).Prepend(toBlock).Distinct().ToArray();
+        var headers = numbers.Zip(await HeadersAsync(numbers, ct)).ToDictionary(p => p.First, p => p.Second);
+        var endBlock = headers[toBlock] ?? throw new ChainMovedException($"block {toBlock} not found");
         var times = new Dictionary<ulong, long> { [toBlock] = (long)endBlock.Timestamp };
-        foreach (var (number, hash, task) in blocks)
+        foreach (var (number, hash) in wanted)
         {
-            var block = await task;
-            if (block is null || !string.Equals(block.Hash, hash, StringComparison.OrdinalIgnoreCase))
+            var block = headers[number];
+            if (!IsStill(block, hash))
             {
                 throw new ChainMovedException($"block {number} is no longer {hash}");
             }
@@ -180,6 +178,19 @@ public sealed partial class Indexer(
 
         return (endBlock, times);
     }
+
+    /// <summary>The headers of <paramref name="numbers"/> (null where the node has no such block), in one JSON-RPC batch.</summary>
+    private async Task<Block?[]> HeadersAsync(IReadOnlyCollection<ulong> numbers, CancellationToken ct)
+    {
+        var batch = new JsonRpcBatch();
+        var calls = numbers.Select(n => batch.Add(EthCalls.GetBlockByNumber(n))).ToList();
+        await eth.Rpc.SendBatchAsync(batch, ct);
+        return await Task.WhenAll(calls);
+    }
+
+    /// <summary>True when the node's header <paramref name="block"/> is still the block remembered as <paramref name="hash"/>.</summary>
+    private static bool IsStill([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] Block? block, string? hash) =>
+        block is not null && string.Equals(block.Hash, hash, StringComparison.OrdinalIgnoreCase);
 
     private async Task<long> RewindIfForkedAsync(CancellationToken ct)
     {
@@ -191,8 +202,7 @@ public sealed partial class Indexer(
         }
 
         var (number, hash) = cursor.Value;
-        var onChain = await eth.GetBlockByNumberAsync((ulong)number, ct);
-        if (onChain is not null && string.Equals(onChain.Hash, hash, StringComparison.OrdinalIgnoreCase))
+        if (IsStill(await eth.GetBlockByNumberAsync((ulong)number, ct), hash))
         {
             return number;
         }
@@ -203,10 +213,8 @@ public sealed partial class Indexer(
         var keep = Math.Max(0, deployment.DeployBlock - 1);
         foreach (var chunk in known.Chunk(RewindBatch))
         {
-            var batch = new JsonRpcBatch();
-            var headers = chunk.Select(k => (k.Number, k.Hash, Block: batch.Add(EthCalls.GetBlockByNumber((ulong)k.Number)))).ToList();
-            await eth.Rpc.SendBatchAsync(batch, ct);
-            var kept = await FirstStillOnChainAsync(headers);
+            var headers = await HeadersAsync(chunk.Select(k => (ulong)k.Number).ToArray(), ct);
+            var kept = chunk.Zip(headers).Where(p => IsStill(p.Second, p.First.Hash)).Select(p => (long?)p.First.Number).FirstOrDefault();
             if (kept is { } n)
             {
                 keep = n;
@@ -247,19 +255,6 @@ public sealed partial class Indexer(
     }
 
     private const int RewindBatch = 100;
-
-    private static async Task<long?> FirstStillOnChainAsync(IEnumerable<(long Number, string Hash, Task<Block?> Block)> headers)
-    {
-        foreach (var (n, h, block) in headers)
-        {
-            if (await block is { } b && string.Equals(b.Hash, h, StringComparison.OrdinalIgnoreCase))
-            {
-                return n;
-            }
-        }
-
-        return null;
-    }
 
     private const string InsertEvent =
         "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json, block_time) " +
