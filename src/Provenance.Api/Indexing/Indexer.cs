@@ -239,8 +239,9 @@ public sealed partial class Indexer(
                 var projection = new Projection();
                 foreach (var e in remaining)
                 {
+                    var args = System.Text.Json.JsonSerializer.Deserialize(e.ArgsJson, Hosting.ApiJsonContext.Default.IndexedArgs)!;
                     projection.Apply(e.PieceId, Enum.Parse<EventKind>(e.Kind ?? "Note"), e.Seq, e.Actor ?? "", e.Counterparty,
-                        HeadOf(e.ArgsJson), StatusOf(e.ArgsJson), e.Block, e.BlockTime);
+                        args.Head, args.Status is { } st ? Enum.Parse<PieceStatus>(st) : null, e.Block, e.BlockTime);
                 }
 
                 projection.Write(statements, ct);
@@ -395,13 +396,6 @@ public sealed partial class Indexer(
             }
         }
     }
-
-    private static string HeadOf(string args) =>
-        System.Text.Json.JsonSerializer.Deserialize(args, Hosting.ApiJsonContext.Default.IndexedArgs)!.Head;
-
-    private static PieceStatus? StatusOf(string args) =>
-        System.Text.Json.JsonSerializer.Deserialize(args, Hosting.ApiJsonContext.Default.IndexedArgs)!.Status is { } s
-            ? Enum.Parse<PieceStatus>(s) : null;
 }
 
 /// <summary>The chain changed under a page being indexed (a block re-mined between <c>eth_getLogs</c> and its header).</summary>
