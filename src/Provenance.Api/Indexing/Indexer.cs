@@ -64,11 +64,7 @@ public sealed partial class Indexer(
             return cursor;
         }
 
-        var filter = new LogFilter
-        {
-            Addresses = [Address.Parse(deployment.Address)],
-            Topics = [codec.IndexedTopics],
-        };
+        var filter = HistoryFilter(deployment, codec);
         // Two stages: the next page is downloaded, decoded and its blocks' times read while this one is written.
         var pages = eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, LogPaging, ct).GetAsyncEnumerator(ct);
         async Task<PreparedPage?> PrepareNextAsync() => await pages.MoveNextAsync() ? await PrepareAsync(pages.Current, ct) : null;
@@ -103,6 +99,13 @@ public sealed partial class Indexer(
     /// large enough that a sparse chain is read in few calls (the node splits nothing it can answer).
     /// </summary>
     public static LogPagingOptions LogPaging { get; } = new() { MaxBlockRange = 250 };
+
+    /// <summary>The logs the indexer follows: the registry's history events (also the benchmark's raw-download filter).</summary>
+    public static LogFilter HistoryFilter(Deployment deployment, IRegistryCodec codec) => new()
+    {
+        Addresses = [Address.Parse(deployment.Address)],
+        Topics = [codec.IndexedTopics],
+    };
 
     /// <summary>A page ready to write: its history entries, its end block and the time of each block with a log.</summary>
     private sealed record PreparedPage(LogPage Page, List<PieceLog> Decoded, Block End, Dictionary<ulong, long> Times);
