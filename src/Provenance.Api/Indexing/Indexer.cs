@@ -108,7 +108,7 @@ public sealed partial class Indexer(
     };
 
     /// <summary>A page ready to write: its history entries, its end block and the time of each block with a log.</summary>
-    private sealed record PreparedPage(LogPage Page, List<PieceLog> Decoded, Block End, Dictionary<ulong, long> Times);
+    private sealed record PreparedPage(List<PieceLog> Decoded, Block End, Dictionary<ulong, long> Times);
 
     /// <summary>Decodes a page's logs (in parallel when there are many) and reads their blocks' times.</summary>
     private async Task<PreparedPage> PrepareAsync(LogPage page, CancellationToken ct)
@@ -117,7 +117,7 @@ public sealed partial class Indexer(
         var decoded = (live.Count > 256 ? live.AsParallel().AsOrdered().WithCancellation(ct).Select(codec.Decode) : live.Select(codec.Decode))
             .OfType<PieceLog>().ToList();
         var (end, blockTimes) = await BlocksAsync(page.ToBlock, decoded.Select(d => (d.Log.BlockNumber, d.Log.BlockHash)), ct);
-        return new PreparedPage(page, decoded, end, blockTimes);
+        return new PreparedPage(decoded, end, blockTimes);
     }
 
     /// <summary>
@@ -126,7 +126,7 @@ public sealed partial class Indexer(
     /// </summary>
     private Task WriteAsync(PreparedPage prepared, CancellationToken ct)
     {
-        var (page, decoded, end, blockTimes) = prepared;
+        var (decoded, end, blockTimes) = prepared;
         return db.WriteAsync(async (c, tx) =>
         {
             using var statements = new Statements(c, tx);
@@ -141,7 +141,8 @@ public sealed partial class Indexer(
             }
 
             projection.Write(statements, ct);
-            foreach (var blockHash in page.Logs.Select(l => (l.BlockNumber, l.BlockHash)).Append((end.Number, end.Hash)).Distinct())
+            // The blocks whose hashes BlocksAsync checked: those of the entries, and the page's end.
+            foreach (var blockHash in decoded.Select(d => (d.Log.BlockNumber, d.Log.BlockHash)).Append((end.Number, end.Hash)).Distinct())
             {
                 statements.Execute("INSERT OR REPLACE INTO index_blocks(number, hash) VALUES (@n, @h)", ct,
                     ("@n", (long)blockHash.Item1), ("@h", blockHash.Item2));
