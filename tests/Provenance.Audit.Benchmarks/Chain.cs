@@ -1,5 +1,4 @@
 using Provenance.Api.Chain;
-using Provenance.Ethereum;
 using Provenance.Ethereum.Eth;
 using Provenance.Ethereum.JsonRpc;
 
@@ -37,5 +36,5 @@ public sealed class Chain
     public RegistryChain Registry { get; }
 
     /// <summary>The filter the indexer follows: the registry's five history events.</summary>
-    public LogFilter HistoryFilter => new() { Addresses = [Address.Parse(Deployment.Address)], Topics = [Codec.IndexedTopics] };
+    public LogFilter HistoryFilter => Provenance.Api.Indexing.Indexer.HistoryFilter(Deployment, Codec);
 }

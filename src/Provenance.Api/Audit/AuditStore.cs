@@ -254,10 +254,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             var handler = await ActorAsync(handlerId, "handler", ct);
             sql.Parameters.Add("handler", handler.Address);
             const string matches = "SELECT piece_id FROM chain_events WHERE actor = @handler UNION ALL SELECT piece_id FROM chain_events WHERE counterparty = @handler";
-            terms.Add(events
-                ? new FilterTerm("(e.actor = @handler OR e.counterparty = @handler)", "(+e.actor = @handler OR +e.counterparty = @handler)", matches, Pieces: false)
-                : new FilterTerm("r.piece_id IN (SELECT piece_id FROM chain_events WHERE actor = @handler UNION SELECT piece_id FROM chain_events WHERE counterparty = @handler)",
-                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND (+h.actor = @handler OR +h.counterparty = @handler))", matches, Pieces: false));
+            terms.Add(EventTerm(events, (a, plus) => $"({plus}{a}.actor = @handler OR {plus}{a}.counterparty = @handler)", matches));
         }
 
         if (f.Certifier is { } certifierId)
@@ -265,10 +262,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             var certifier = await ActorAsync(certifierId, "certifier", ct);
             sql.Parameters.Add("certifier", certifier.Address);
             const string matches = "SELECT piece_id FROM chain_events WHERE actor = @certifier";
-            terms.Add(events
-                ? new FilterTerm("e.actor = @certifier", "+e.actor = @certifier", matches, Pieces: false)
-                : new FilterTerm($"r.piece_id IN ({matches})",
-                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND +h.actor = @certifier)", matches, Pieces: false));
+            terms.Add(EventTerm(events, (a, plus) => $"{plus}{a}.actor = @certifier", matches));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Craft))
@@ -296,10 +290,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         {
             sql.Parameters.Add("kinds", kinds);
             const string matches = "SELECT piece_id FROM chain_events WHERE kind IN @kinds";
-            terms.Add(events
-                ? new FilterTerm("e.kind IN @kinds", "+e.kind IN @kinds", matches, Pieces: false)
-                : new FilterTerm($"r.piece_id IN ({matches})",
-                    "EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND +h.kind IN @kinds)", matches, Pieces: false));
+            terms.Add(EventTerm(events, (a, plus) => $"{plus}{a}.kind IN @kinds", matches));
         }
 
         if (FilterSql.StatusName(f.Status) is { } status)
@@ -340,6 +331,17 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         sql.Where.AddRange(terms.Select(t => t == driver ? t.Indexed : t.Scanned));
         return sql;
     }
+
+    /// <summary>
+    /// A filter on an event's own columns: <paramref name="condition"/>(alias, prefix) is the condition on the event with
+    /// that alias, prefix "+" in the scanned forms (it keeps the column's index out of a per-row check). On the events
+    /// listing the event itself must match; on the pieces listing a piece matches when any of its events does (looked
+    /// up through <paramref name="matches"/>, the matching events' piece ids, or checked per piece). Its matches are events.
+    /// </summary>
+    private static FilterTerm EventTerm(bool events, Func<string, string, string> condition, string matches) => events
+        ? new FilterTerm(condition("e", ""), condition("e", "+"), matches, Pieces: false)
+        : new FilterTerm($"r.piece_id IN ({matches})",
+            $"EXISTS (SELECT 1 FROM chain_events h WHERE h.piece_id = r.piece_id AND {condition("h", "+")})", matches, Pieces: false);
 
     /// <summary>
     /// The term that should drive the query: the one matching the fewest listing rows, if that is under √(page × rows)

@@ -64,11 +64,7 @@ public sealed partial class Indexer(
             return cursor;
         }
 
-        var filter = new LogFilter
-        {
-            Addresses = [Address.Parse(deployment.Address)],
-            Topics = [codec.IndexedTopics],
-        };
+        var filter = HistoryFilter(deployment, codec);
         // Two stages: the next page is downloaded, decoded and its blocks' times read while this one is written.
         var pages = eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, LogPaging, ct).GetAsyncEnumerator(ct);
         async Task<PreparedPage?> PrepareNextAsync() => await pages.MoveNextAsync() ? await PrepareAsync(pages.Current, ct) : null;
@@ -104,8 +100,15 @@ public sealed partial class Indexer(
     /// </summary>
     public static LogPagingOptions LogPaging { get; } = new() { MaxBlockRange = 250 };
 
+    /// <summary>The logs the indexer follows: the registry's history events (also the benchmark's raw-download filter).</summary>
+    public static LogFilter HistoryFilter(Deployment deployment, IRegistryCodec codec) => new()
+    {
+        Addresses = [Address.Parse(deployment.Address)],
+        Topics = [codec.IndexedTopics],
+    };
+
     /// <summary>A page ready to write: its history entries, its end block and the time of each block with a log.</summary>
-    private sealed record PreparedPage(LogPage Page, List<PieceLog> Decoded, Block End, Dictionary<ulong, long> Times);
+    private sealed record PreparedPage(List<PieceLog> Decoded, Block End, Dictionary<ulong, long> Times);
 
     /// <summary>Decodes a page's logs (in parallel when there are many) and reads their blocks' times.</summary>
     private async Task<PreparedPage> PrepareAsync(LogPage page, CancellationToken ct)
@@ -114,7 +117,7 @@ public sealed partial class Indexer(
         var decoded = (live.Count > 256 ? live.AsParallel().AsOrdered().WithCancellation(ct).Select(codec.Decode) : live.Select(codec.Decode))
             .OfType<PieceLog>().ToList();
         var (end, blockTimes) = await BlocksAsync(page.ToBlock, decoded.Select(d => (d.Log.BlockNumber, d.Log.BlockHash)), ct);
-        return new PreparedPage(page, decoded, end, blockTimes);
+        return new PreparedPage(decoded, end, blockTimes);
     }
 
     /// <summary>
@@ -123,7 +126,7 @@ public sealed partial class Indexer(
     /// </summary>
     private Task WriteAsync(PreparedPage prepared, CancellationToken ct)
     {
-        var (page, decoded, end, blockTimes) = prepared;
+        var (decoded, end, blockTimes) = prepared;
         return db.WriteAsync(async (c, tx) =>
         {
             using var statements = new Statements(c, tx);
@@ -138,7 +141,8 @@ public sealed partial class Indexer(
             }
 
             projection.Write(statements, ct);
-            foreach (var blockHash in page.Logs.Select(l => (l.BlockNumber, l.BlockHash)).Append((end.Number, end.Hash)).Distinct())
+            // The blocks whose hashes BlocksAsync checked: those of the entries, and the page's end.
+            foreach (var blockHash in decoded.Select(d => (d.Log.BlockNumber, d.Log.BlockHash)).Append((end.Number, end.Hash)).Distinct())
             {
                 statements.Execute("INSERT OR REPLACE INTO index_blocks(number, hash) VALUES (@n, @h)", ct,
                     ("@n", (long)blockHash.Item1), ("@h", blockHash.Item2));
@@ -160,17 +164,15 @@ public sealed partial class Indexer(
     private async Task<(Block End, Dictionary<ulong, long> Times)> BlocksAsync(
         ulong toBlock, IEnumerable<(ulong Number, string Hash)> logBlocks, CancellationToken ct)
     {
-        var batch = new JsonRpcBatch();
-        var end = batch.Add(EthCalls.GetBlockByNumber(toBlock));
-        var blocks = logBlocks.Distinct()
-            .Select(b => (b.Number, b.Hash, Block: b.Number == toBlock ? end : batch.Add(EthCalls.GetBlockByNumber(b.Number)))).ToList();
-        await eth.Rpc.SendBatchAsync(batch, ct);
-        var endBlock = await end ?? throw new ChainMovedException($"block {toBlock} not found");
+        var wanted = logBlocks.Distinct().ToList();
+        var numbers = wanted.Select(b => b.Number).Prepend(toBlock).Distinct().ToArray();
+        var headers = numbers.Zip(await HeadersAsync(numbers, ct)).ToDictionary(p => p.First, p => p.Second);
+        var endBlock = headers[toBlock] ?? throw new ChainMovedException($"block {toBlock} not found");
         var times = new Dictionary<ulong, long> { [toBlock] = (long)endBlock.Timestamp };
-        foreach (var (number, hash, task) in blocks)
+        foreach (var (number, hash) in wanted)
         {
-            var block = await task;
-            if (block is null || !string.Equals(block.Hash, hash, StringComparison.OrdinalIgnoreCase))
+            var block = headers[number];
+            if (!IsStill(block, hash))
             {
                 throw new ChainMovedException($"block {number} is no longer {hash}");
             }
@@ -180,6 +182,19 @@ public sealed partial class Indexer(
 
         return (endBlock, times);
     }
+
+    /// <summary>The headers of <paramref name="numbers"/> (null where the node has no such block), in one JSON-RPC batch.</summary>
+    private async Task<Block?[]> HeadersAsync(IReadOnlyCollection<ulong> numbers, CancellationToken ct)
+    {
+        var batch = new JsonRpcBatch();
+        var calls = numbers.Select(n => batch.Add(EthCalls.GetBlockByNumber(n))).ToList();
+        await eth.Rpc.SendBatchAsync(batch, ct);
+        return await Task.WhenAll(calls);
+    }
+
+    /// <summary>True when the node's header <paramref name="block"/> is still the block remembered as <paramref name="hash"/>.</summary>
+    private static bool IsStill([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] Block? block, string? hash) =>
+        block is not null && string.Equals(block.Hash, hash, StringComparison.OrdinalIgnoreCase);
 
     private async Task<long> RewindIfForkedAsync(CancellationToken ct)
     {
@@ -191,8 +206,7 @@ public sealed partial class Indexer(
         }
 
         var (number, hash) = cursor.Value;
-        var onChain = await eth.GetBlockByNumberAsync((ulong)number, ct);
-        if (onChain is not null && string.Equals(onChain.Hash, hash, StringComparison.OrdinalIgnoreCase))
+        if (IsStill(await eth.GetBlockByNumberAsync((ulong)number, ct), hash))
         {
             return number;
         }
@@ -203,10 +217,8 @@ public sealed partial class Indexer(
         var keep = Math.Max(0, deployment.DeployBlock - 1);
         foreach (var chunk in known.Chunk(RewindBatch))
         {
-            var batch = new JsonRpcBatch();
-            var headers = chunk.Select(k => (k.Number, k.Hash, Block: batch.Add(EthCalls.GetBlockByNumber((ulong)k.Number)))).ToList();
-            await eth.Rpc.SendBatchAsync(batch, ct);
-            var kept = await FirstStillOnChainAsync(headers);
+            var headers = await HeadersAsync(chunk.Select(k => (ulong)k.Number).ToArray(), ct);
+            var kept = chunk.Zip(headers).Where(p => IsStill(p.Second, p.First.Hash)).Select(p => (long?)p.First.Number).FirstOrDefault();
             if (kept is { } n)
             {
                 keep = n;
@@ -231,8 +243,9 @@ public sealed partial class Indexer(
                 var projection = new Projection();
                 foreach (var e in remaining)
                 {
+                    var args = System.Text.Json.JsonSerializer.Deserialize(e.ArgsJson, Hosting.ApiJsonContext.Default.IndexedArgs)!;
                     projection.Apply(e.PieceId, Enum.Parse<EventKind>(e.Kind ?? "Note"), e.Seq, e.Actor ?? "", e.Counterparty,
-                        HeadOf(e.ArgsJson), StatusOf(e.ArgsJson), e.Block, e.BlockTime);
+                        args.Head, args.Status is { } st ? Enum.Parse<PieceStatus>(st) : null, e.Block, e.BlockTime);
                 }
 
                 projection.Write(statements, ct);
@@ -247,19 +260,6 @@ public sealed partial class Indexer(
     }
 
     private const int RewindBatch = 100;
-
-    private static async Task<long?> FirstStillOnChainAsync(IEnumerable<(long Number, string Hash, Task<Block?> Block)> headers)
-    {
-        foreach (var (n, h, block) in headers)
-        {
-            if (await block is { } b && string.Equals(b.Hash, h, StringComparison.OrdinalIgnoreCase))
-            {
-                return n;
-            }
-        }
-
-        return null;
-    }
 
     private const string InsertEvent =
         "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json, block_time) " +
@@ -400,13 +400,6 @@ public sealed partial class Indexer(
             }
         }
     }
-
-    private static string HeadOf(string args) =>
-        System.Text.Json.JsonSerializer.Deserialize(args, Hosting.ApiJsonContext.Default.IndexedArgs)!.Head;
-
-    private static PieceStatus? StatusOf(string args) =>
-        System.Text.Json.JsonSerializer.Deserialize(args, Hosting.ApiJsonContext.Default.IndexedArgs)!.Status is { } s
-            ? Enum.Parse<PieceStatus>(s) : null;
 }
 
 /// <summary>The chain changed under a page being indexed (a block re-mined between <c>eth_getLogs</c> and its header).</summary>
