@@ -56,8 +56,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# field PATH: prints a dotted path of the JSON document on stdin.
-field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let o=JSON.parse(s);for(const k of process.argv[1].split("."))o=o?.[k];console.log(typeof o==="object"?JSON.stringify(o):(o??""))})' "$1"; }
 # kv KEY LINE: the value of KEY=value in a line of the tool's output.
 kv() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 now() { date +%s.%N; }
@@ -127,9 +125,9 @@ log "start the gateway on the rebuilt index; onboard an auditor"
 start_gateway
 AUDITOR="$(curl -sf -X POST -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
   --data '{"name":"Benchmark audit desk","organisation":"GI Registry"}' "$BASE/api/actors/auditors")"
-AUDIT_KEY="$(field apiKey <<<"$AUDITOR")"
+AUDIT_KEY="$(json_field apiKey <<<"$AUDITOR")"
 for _ in $(seq 1 600); do # the running indexer has nothing left to add; wait until it reports the head
-  [ "$(curl -sf -H "Authorization: Bearer $AUDIT_KEY" "$BASE/api/audit/events?limit=1" | field indexedBlock)" -ge "$TO_BLOCK" ] && break
+  [ "$(curl -sf -H "Authorization: Bearer $AUDIT_KEY" "$BASE/api/audit/events?limit=1" | json_field indexedBlock)" -ge "$TO_BLOCK" ] && break
   sleep 0.2
 done
 
@@ -144,15 +142,15 @@ T0="$(now)"
 curl -sf -m 3600 -H "Authorization: Bearer $AUDIT_KEY" "$BASE/api/audit/integrity" >"$WORK/integrity.json"
 T1="$(now)"
 INTEGRITY_SECONDS="$(secs "$T0" "$T1")"
-INTEGRITY_CLEAN="$(field clean <"$WORK/integrity.json")"
-INTEGRITY_TOTALS="$(field totals <"$WORK/integrity.json")"
+INTEGRITY_CLEAN="$(json_field clean <"$WORK/integrity.json")"
+INTEGRITY_TOTALS="$(json_field totals <"$WORK/integrity.json")"
 echo "integrity: clean=$INTEGRITY_CLEAN $INTEGRITY_TOTALS in $INTEGRITY_SECONDS s"
 stop_gateway
 
 log "provenance-verify --store (chain's logs + the store file)"
 T0="$(now)"
 set +e
-dotnet "$VERIFY_DLL" --rpc "$RPC_URL" --contract "$(field address <"$WORK/deployment.json")" --store "$WORK/data/provenance.db" \
+dotnet "$VERIFY_DLL" --rpc "$RPC_URL" --contract "$(json_field address <"$WORK/deployment.json")" --store "$WORK/data/provenance.db" \
   >"$WORK/verify.txt" 2>&1
 VERIFY_EXIT=$?
 set -e
@@ -188,7 +186,7 @@ SECTION="$WORK/section.md"
   echo
   echo "| measurement | range | seconds | baseline (same run) | ratio |"
   echo "|---|---|---:|---:|---:|"
-  echo "| index rebuild (\`dotnet Provenance.Api.dll rebuild-index\`: drop, then every page downloaded, decoded, its blocks' times read, written) | blocks $(field deployBlock <"$WORK/deployment.json")–$TO_BLOCK, $LOG_COUNT logs, $PIECES pieces | $REBUILD_SECONDS | raw \`eth_getLogs\` of the same logs, paged as the indexer pages (faster of $RAW1 s before and $RAW2 s after the rebuild): $RAW_SECONDS s | $RATIO |"
+  echo "| index rebuild (\`dotnet Provenance.Api.dll rebuild-index\`: drop, then every page downloaded, decoded, its blocks' times read, written) | blocks $(json_field deployBlock <"$WORK/deployment.json")–$TO_BLOCK, $LOG_COUNT logs, $PIECES pieces | $REBUILD_SECONDS | raw \`eth_getLogs\` of the same logs, paged as the indexer pages (faster of $RAW1 s before and $RAW2 s after the rebuild): $RAW_SECONDS s | $RATIO |"
   echo "| the same command's wall time (process start, migrations check, rebuild, digest of the new index) | | $COMMAND_SECONDS | | |"
   echo "| integrity check, \`GET /api/audit/integrity\` | every piece (clean: $INTEGRITY_CLEAN) | $INTEGRITY_SECONDS | | |"
   echo "| \`provenance-verify --store\` (chain's logs + the store file) | every piece (exit $VERIFY_EXIT) | $VERIFY_SECONDS | | |"

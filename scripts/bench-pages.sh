@@ -40,8 +40,6 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$WORK/static" "$WORK/data"
 
-# field JSON PATH: prints a dotted path of a JSON document read from stdin.
-field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let o=JSON.parse(s);for(const k of process.argv[1].split("."))o=o?.[k];console.log(o??"")})' "$1"; }
 
 if [ "$SOURCE" = real ]; then
   RPC_PORT="$(free_port)"
@@ -85,7 +83,7 @@ if [ "$SOURCE" = real ]; then
   wait_op() {
     local status=""
     for _ in $(seq 1 600); do
-      status="$(curl -sf "$BASE/api/operations/$1" | field status)"
+      status="$(curl -sf "$BASE/api/operations/$1" | json_field status)"
       [ "$status" = confirmed ] && return 0
       [ "$status" = failed ] && { curl -s "$BASE/api/operations/$1" >&2; exit 1; }
       sleep 0.1
@@ -95,13 +93,13 @@ if [ "$SOURCE" = real ]; then
   log "onboard an artisan, register a piece, record weaving and payment (real chain)"
   ARTISAN="$(api POST /api/actors/artisans "$ADMIN" \
     '{"name":"Haleema Bano","craft":"pashmina-kani","cluster":"Kanihama","village":"Kanihama","visibility":{"name":true,"village":true}}')"
-  wait_op "$(field roleOperationId <<<"$ARTISAN")"
-  KEY="$(field apiKey <<<"$ARTISAN")"
-  PIECE="$(api POST /api/pieces "$KEY" "$(printf '{"craft":"pashmina-kani","title":"Kani shawl, chinar leaf jamawar","description":"Woven over fourteen months in Kanihama by two weavers reading a talim.","makers":[{"actorId":"%s","part":"weaving"}],"materials":["Changthangi pashmina wool","walnut-husk dye"],"dimensions":"200 x 100 cm","giLabel":"JK-KAN-2024-004127"}' "$(field id <<<"$ARTISAN")")")"
-  CODE="$(field code <<<"$PIECE")"
-  wait_op "$(field operationId <<<"$PIECE")"
-  wait_op "$(api POST "/api/pieces/$CODE/events" "$KEY" '{"kind":"processing","step":"washing","location":"Kanihama","notes":"Washed in the Doodh Ganga, dried in shade."}' | field operationId)"
-  wait_op "$(api POST "/api/pieces/$CODE/events" "$KEY" '{"kind":"paymentConfirmed","notes":"Paid in full"}' | field operationId)"
+  wait_op "$(json_field roleOperationId <<<"$ARTISAN")"
+  KEY="$(json_field apiKey <<<"$ARTISAN")"
+  PIECE="$(api POST /api/pieces "$KEY" "$(printf '{"craft":"pashmina-kani","title":"Kani shawl, chinar leaf jamawar","description":"Woven over fourteen months in Kanihama by two weavers reading a talim.","makers":[{"actorId":"%s","part":"weaving"}],"materials":["Changthangi pashmina wool","walnut-husk dye"],"dimensions":"200 x 100 cm","giLabel":"JK-KAN-2024-004127"}' "$(json_field id <<<"$ARTISAN")")")"
+  CODE="$(json_field code <<<"$PIECE")"
+  wait_op "$(json_field operationId <<<"$PIECE")"
+  wait_op "$(api POST "/api/pieces/$CODE/events" "$KEY" '{"kind":"processing","step":"washing","location":"Kanihama","notes":"Washed in the Doodh Ganga, dried in shade."}' | json_field operationId)"
+  wait_op "$(api POST "/api/pieces/$CODE/events" "$KEY" '{"kind":"paymentConfirmed","notes":"Paid in full"}' | json_field operationId)"
   for _ in $(seq 1 600); do # up to two minutes for the index on a busy machine
     curl -sf "$BASE/p/$CODE" 2>/dev/null | grep -q 'data-state="authentic"' && grep -q 'Paid in full' <(curl -sf "$BASE/p/$CODE") && break
     sleep 0.2

@@ -39,6 +39,9 @@ ensure_contracts() {
   npx --no-install hardhat compile --quiet
 }
 
+# json_field PATH: prints a dotted path of the JSON document on stdin (objects and arrays as JSON, absent as "").
+json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let o=JSON.parse(s);for(const k of process.argv[1].split("."))o=o?.[k];console.log(typeof o==="object"&&o!==null?JSON.stringify(o):(o??""))})' "$1"; }
+
 # free_port : prints a TCP port nobody listens on right now (127.0.0.1).
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
