@@ -110,6 +110,7 @@ public sealed partial class Relayer
         string[] operationIds, Dictionary<int, ActionFailedLog?> outcomes, string txHash, CancellationToken ct)
     {
         var result = new Dictionary<int, Replay>();
+        var reconciled = false;
         foreach (var (index, failed) in outcomes)
         {
             if (failed is not { NonceConsumed: false } || !failed.Reason.Name.EndsWith("InvalidNonce", StringComparison.Ordinal) || index >= operationIds.Length)
@@ -123,8 +124,13 @@ public sealed partial class Relayer
             {
                 // A gap: an earlier action of this signer is not on chain (yet). Retry if the action holding the
                 // chain's next nonce is still on its way — including one held confirmed in a block that has just left
-                // the chain (reconciled first). Without one the gap cannot close and the failure stands.
-                await ReconcileAsync(ct, force: true);
+                // the chain (reconciled first, once per receipt). Without one the gap cannot close and the failure stands.
+                if (!reconciled)
+                {
+                    await ReconcileAsync(ct, force: true);
+                    reconciled = true;
+                }
+
                 var filler = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COUNT(*) FROM operations WHERE status IN ('pending','submitted') AND id <> @id AND (" +
                     "(lower(signer) = lower(@s) AND json_extract(action_json, '$.auth.nonce') = @next) OR " +
