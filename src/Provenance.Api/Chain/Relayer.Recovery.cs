@@ -187,8 +187,7 @@ public sealed partial class Relayer
                 "block_number = @block, block_hash = @blockHash, error_code = @code, error_detail = @detail, updated_at = @now WHERE id = @id",
                 new { hash = a.TxHash, block = a.Block, blockHash = a.BlockHash, code = a.Code, detail = a.Detail, now, id }, tx, cancellationToken: ct)),
             _ => c.ExecuteAsync(new CommandDefinition(
-                "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, block_hash = NULL, " +
-                "updated_at = @now WHERE id = @id", new { now, id }, tx, cancellationToken: ct)),
+                BackToPendingSql + "WHERE id = @id", new { now, id }, tx, cancellationToken: ct)),
         };
 
     /// <summary>
@@ -232,9 +231,8 @@ public sealed partial class Relayer
 
         var hashes = gone.Select(g => g.Item2).ToArray();
         var count = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-            "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, block_hash = NULL, " +
-            "error_code = NULL, error_detail = NULL, updated_at = @at WHERE status IN ('submitted','confirmed') AND block_hash IN @hashes",
-            new { at = DateTimeOffset.UtcNow.ToString("O"), hashes }, tx, cancellationToken: ct)), ct);
+            BackToPendingSql + "WHERE status IN ('submitted','confirmed') AND block_hash IN @hashes",
+            new { now = DateTimeOffset.UtcNow.ToString("O"), hashes }, tx, cancellationToken: ct)), ct);
         logger.LogWarning("Relayer: {Blocks} block(s) left the chain (reorg or rollback); {Count} operation(s) go back to pending", gone.Count, count);
         if (_submitter is { } submitter)
         {

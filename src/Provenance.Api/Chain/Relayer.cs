@@ -364,9 +364,15 @@ public sealed partial class Relayer(
     /// <summary>How many transactions reverted as a whole may carry an operation before it fails.</summary>
     private const int MaxRevertedAttempts = 3;
 
-    private const string ResetToPendingSql =
-        "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, updated_at = @now " +
-        "WHERE id IN @ids AND status = 'submitted'";
+    /// <summary>
+    /// Puts operations back to pending with nothing of a chain attempt left on them (transaction, block, error); the
+    /// caller appends the <c>WHERE</c> clause and binds <c>@now</c>.
+    /// </summary>
+    private const string BackToPendingSql =
+        "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, block_hash = NULL, " +
+        "error_code = NULL, error_detail = NULL, updated_at = @now ";
+
+    private const string ResetToPendingSql = BackToPendingSql + "WHERE id IN @ids AND status = 'submitted'";
 
     private Task ResetToPendingAsync(string[] ids, CancellationToken ct) =>
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
