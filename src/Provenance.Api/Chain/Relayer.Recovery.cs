@@ -110,6 +110,7 @@ public sealed partial class Relayer
         string[] operationIds, Dictionary<int, ActionFailedLog?> outcomes, string txHash, CancellationToken ct)
     {
         var result = new Dictionary<int, Replay>();
+        var reconciled = false;
         foreach (var (index, failed) in outcomes)
         {
             if (failed is not { NonceConsumed: false } || !failed.Reason.Name.EndsWith("InvalidNonce", StringComparison.Ordinal) || index >= operationIds.Length)
@@ -123,8 +124,13 @@ public sealed partial class Relayer
             {
                 // A gap: an earlier action of this signer is not on chain (yet). Retry if the action holding the
                 // chain's next nonce is still on its way — including one held confirmed in a block that has just left
-                // the chain (reconciled first). Without one the gap cannot close and the failure stands.
-                await ReconcileAsync(ct, force: true);
+                // the chain (reconciled first, once per receipt). Without one the gap cannot close and the failure stands.
+                if (!reconciled)
+                {
+                    await ReconcileAsync(ct, force: true);
+                    reconciled = true;
+                }
+
                 var filler = await db.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COUNT(*) FROM operations WHERE status IN ('pending','submitted') AND id <> @id AND (" +
                     "(lower(signer) = lower(@s) AND json_extract(action_json, '$.auth.nonce') = @next) OR " +
@@ -181,8 +187,7 @@ public sealed partial class Relayer
                 "block_number = @block, block_hash = @blockHash, error_code = @code, error_detail = @detail, updated_at = @now WHERE id = @id",
                 new { hash = a.TxHash, block = a.Block, blockHash = a.BlockHash, code = a.Code, detail = a.Detail, now, id }, tx, cancellationToken: ct)),
             _ => c.ExecuteAsync(new CommandDefinition(
-                "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, block_hash = NULL, " +
-                "updated_at = @now WHERE id = @id", new { now, id }, tx, cancellationToken: ct)),
+                BackToPendingSql + "WHERE id = @id", new { now, id }, tx, cancellationToken: ct)),
         };
 
     /// <summary>
@@ -226,9 +231,8 @@ public sealed partial class Relayer
 
         var hashes = gone.Select(g => g.Item2).ToArray();
         var count = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
-            "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, block_hash = NULL, " +
-            "error_code = NULL, error_detail = NULL, updated_at = @at WHERE status IN ('submitted','confirmed') AND block_hash IN @hashes",
-            new { at = DateTimeOffset.UtcNow.ToString("O"), hashes }, tx, cancellationToken: ct)), ct);
+            BackToPendingSql + "WHERE status IN ('submitted','confirmed') AND block_hash IN @hashes",
+            new { now = DateTimeOffset.UtcNow.ToString("O"), hashes }, tx, cancellationToken: ct)), ct);
         logger.LogWarning("Relayer: {Blocks} block(s) left the chain (reorg or rollback); {Count} operation(s) go back to pending", gone.Count, count);
         if (_submitter is { } submitter)
         {

@@ -88,15 +88,14 @@ public sealed partial class Relayer(
                 foreach (var grant in batch.Where(b => b.Kind == "grantRole"))
                 {
                     var g = JsonSerializer.Deserialize(grant.ActionJson, ApiJsonContext.Default.RoleGrant)!;
-                    await SendAsync(submitter, [grant.Id], codec.GrantRole(g.Role, g.Account), stoppingToken);
+                    await SendAsync(submitter, [grant.Id], RegistryCall(codec.GrantRole(g.Role, g.Account)), stoppingToken);
                 }
 
                 var actions = batch.Where(b => b.Kind != "grantRole").ToList();
                 if (actions.Count > 0)
                 {
                     var signed = actions.Select(a => JsonSerializer.Deserialize(a.ActionJson, ApiJsonContext.Default.SignedAction)!).ToList();
-                    await SendAsync(submitter, actions.Select(a => a.Id).ToArray(), codec.ExecuteBatch(signed), stoppingToken,
-                        BatchGas(signed));
+                    await SendAsync(submitter, actions.Select(a => a.Id).ToArray(), BatchCall(signed), stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -129,30 +128,31 @@ public sealed partial class Relayer(
             "SELECT id AS Id, kind AS Kind, action_json AS ActionJson FROM operations WHERE status = 'pending' ORDER BY rowid LIMIT @max",
             new { max }, cancellationToken: ct)), ct)).AsList();
 
+    private TransactionRequest RegistryCall(byte[] data) => new() { To = Address.Parse(deployment.Address), Data = data };
+
     /// <summary>
-    /// The gas a batch is sent with: an upper bound of its cost (docs/benchmarks.md: a relayed action costs at most
-    /// ~115k, plus its makers), so no <c>eth_estimateGas</c> runs the whole batch once more on the node before it is
+    /// <c>executeBatch</c> of <paramref name="actions"/>, sent with an upper bound of its cost as the gas limit
+    /// (docs/benchmarks.md: a relayed action costs at most ~115k, plus its makers), so no <c>eth_estimateGas</c> runs the whole batch once more on the node before it is
     /// sent. The unused part is not paid. An estimate would also be wrong here: against the latest block it
     /// undercounts a batch whose actions fail cheaply there (their nonces wait for a batch still pending), which then
     /// runs out of gas once mined. Above half the 30M block gas limit of the dev chains the batch is estimated, with
     /// that half as its least limit.
     /// </summary>
-    private static (ulong? Fixed, ulong? Least) BatchGas(IEnumerable<SignedAction> actions)
+    private TransactionRequest BatchCall(IReadOnlyList<SignedAction> actions)
     {
         const ulong cap = 15_000_000;
         var bound = 60_000 + actions.Aggregate(0UL, (sum, a) => sum + 200_000 + (30_000 * (ulong)a.Makers.Length));
-        return bound <= cap ? (bound, null) : (null, cap);
+        var call = RegistryCall(codec.ExecuteBatch(actions));
+        return bound <= cap ? call with { GasLimit = bound } : call with { MinGasLimit = cap };
     }
 
-    private async Task SendAsync(
-        TransactionSubmitter submitter, string[] operationIds, byte[] data, CancellationToken ct, (ulong? Fixed, ulong? Least) gas = default)
+    private async Task SendAsync(TransactionSubmitter submitter, string[] operationIds, TransactionRequest request, CancellationToken ct)
     {
         _inFlight = operationIds;
         PendingTransaction pending;
         try
         {
-            pending = await submitter.SubmitAsync(
-                new TransactionRequest { To = Address.Parse(deployment.Address), Data = data, GasLimit = gas.Fixed, MinGasLimit = gas.Least }, ct);
+            pending = await submitter.SubmitAsync(request, ct);
         }
         catch (ContractRevertedException e)
         {
@@ -364,9 +364,15 @@ public sealed partial class Relayer(
     /// <summary>How many transactions reverted as a whole may carry an operation before it fails.</summary>
     private const int MaxRevertedAttempts = 3;
 
-    private const string ResetToPendingSql =
-        "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, updated_at = @now " +
-        "WHERE id IN @ids AND status = 'submitted'";
+    /// <summary>
+    /// Puts operations back to pending with nothing of a chain attempt left on them (transaction, block, error); the
+    /// caller appends the <c>WHERE</c> clause and binds <c>@now</c>.
+    /// </summary>
+    private const string BackToPendingSql =
+        "UPDATE operations SET status = 'pending', chain_tx_id = NULL, tx_hash = NULL, block_number = NULL, block_hash = NULL, " +
+        "error_code = NULL, error_detail = NULL, updated_at = @now ";
+
+    private const string ResetToPendingSql = BackToPendingSql + "WHERE id IN @ids AND status = 'submitted'";
 
     private Task ResetToPendingAsync(string[] ids, CancellationToken ct) =>
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(

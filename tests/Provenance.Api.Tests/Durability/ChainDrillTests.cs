@@ -86,10 +86,7 @@ public sealed class ChainDrillTests(ChainFixture chain)
                 op.GetProperty("status").GetString().Should().Be("confirmed", op.ToString());
             }
 
-            var contract = JsonDocument.Parse(await File.ReadAllTextAsync(deployment)).RootElement.GetProperty("address").GetString()!;
-            var logs = await anvil.RpcAsync("eth_getLogs", [new { fromBlock = "0x0", toBlock = "latest", address = contract }]);
-            var perPiece = logs.EnumerateArray().Where(l => l.GetProperty("topics").GetArrayLength() > 1)
-                .GroupBy(l => l.GetProperty("topics")[1].GetString()!).ToDictionary(g => g.Key, g => g.Count());
+            var perPiece = await RegistryLogs.PerPieceAsync(anvil, deployment);
             var pieces = TestDb.Column<string>(factory.DatabasePath, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisan.Id}'");
             pieces.Should().HaveCount(acknowledged.Count);
             pieces.Should().AllSatisfy(p => perPiece.GetValueOrDefault(p).Should().Be(1, $"piece {p} is on chain exactly once"));

@@ -107,12 +107,7 @@ public sealed class CrashDrillTests(ChainFixture chain)
         var pieceIds = TestDb.Column<string>(db, $"SELECT piece_id FROM pieces WHERE registrant_id = '{artisanId}'");
 
         pieceIds.Should().HaveCount(acknowledged.Count, "a retried key does not register a second piece");
-        var contract = JsonDocument.Parse(await File.ReadAllTextAsync(chain.DeploymentFile)).RootElement.GetProperty("address").GetString()!;
-        var logs = await chain.Chain.RpcAsync("eth_getLogs", [new { fromBlock = "0x0", toBlock = "latest", address = contract }]);
-        var perPiece = logs.EnumerateArray()
-            .Where(l => l.GetProperty("topics").GetArrayLength() > 1)
-            .GroupBy(l => l.GetProperty("topics")[1].GetString()!)
-            .ToDictionary(g => g.Key, g => g.Count());
+        var perPiece = await RegistryLogs.PerPieceAsync(chain.Chain, chain.DeploymentFile);
         pieceIds.Should().AllSatisfy(id => perPiece.GetValueOrDefault(id).Should().Be(1, $"piece {id} is on chain exactly once"));
         try
         {

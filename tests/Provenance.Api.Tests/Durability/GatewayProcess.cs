@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Provenance.Testing;
 
 namespace Provenance.Api.Tests.Durability;
@@ -29,7 +28,7 @@ public sealed class GatewayProcess : IDisposable
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
             ? "Debug" : "Release";
         var bin = Path.Combine(RepoPaths.Root, "src", "Provenance.Api", "bin", configuration, "net10.0");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var psi = new ProcessStartInfo("dotnet", $"\"{Path.Combine(bin, "Provenance.Api.dll")}\"")
         {
             WorkingDirectory = bin, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -110,12 +109,5 @@ public sealed class GatewayProcess : IDisposable
     {
         Kill();
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
