@@ -59,9 +59,8 @@ public sealed class ChainDrillTests(ChainFixture chain)
             // otherwise hold the accounts of a block newer than the blocks it holds (foundry-rs/foundry#9053 family):
             // a chain no real node can be in, whose lost actions can neither be found nor sent again.
             await anvil.RpcAsync("evm_setAutomine", [false]);
-            await WaitForSavesAsync(state, 2);
             var snapshot = Path.Combine(dir, "snapshot.json");
-            File.Copy(state, snapshot);
+            await CopyCompleteSaveAsync(state, snapshot);
             await anvil.RpcAsync("evm_setAutomine", [true]);
             await Task.Delay(1500); // the burst goes on: blocks mined from here on are lost at the restart
 
@@ -94,6 +93,29 @@ public sealed class ChainDrillTests(ChainFixture chain)
         finally
         {
             await anvil.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Copies a save made after mining paused: waits for two rewrites of the state file, then copies it, again after
+    /// the next rewrite while the copy is not whole JSON (Anvil writes the file in place, so a copy can catch it
+    /// half written).
+    /// </summary>
+    private static async Task CopyCompleteSaveAsync(string state, string snapshot)
+    {
+        await WaitForSavesAsync(state, 2);
+        for (var attempt = 1; ; attempt++)
+        {
+            File.Copy(state, snapshot, overwrite: true);
+            try
+            {
+                using var _ = JsonDocument.Parse(await File.ReadAllBytesAsync(snapshot));
+                return;
+            }
+            catch (JsonException) when (attempt < 5)
+            {
+                await WaitForSavesAsync(state, 1);
+            }
         }
     }
 
