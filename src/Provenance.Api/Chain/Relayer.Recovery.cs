@@ -120,6 +120,13 @@ public sealed partial class Relayer
 
             var id = operationIds[index];
             var onChain = await chain.NonceAsync(failed.Signer, ct);
+            if (onChain == failed.Nonce)
+            {
+                // The earlier actions it waited for were mined after it (in a later transaction): its turn is now.
+                result[index] = new Replay.Retry();
+                continue;
+            }
+
             if (onChain < failed.Nonce)
             {
                 // A gap: an earlier action of this signer is not on chain (yet). Retry if the action holding the
