@@ -1,13 +1,16 @@
 using System.Diagnostics;
-using Provenance.Testing;
+namespace Provenance.Testing;
 
-namespace Provenance.Epcis.Tests.Support;
-
-/// <summary>Runs scripts/validate-epcis.js (ajv against GS1's EPCIS 2.0 JSON Schema) on files.</summary>
-internal static class EpcisSchemaValidator
+/// <summary>
+/// Runs scripts/validate-epcis.js (ajv against GS1's EPCIS 2.0 JSON Schema from the shared vectors) on files; tests
+/// calling it are <see cref="VectorFactAttribute"/>s.
+/// </summary>
+public static class EpcisSchemaValidator
 {
+    /// <summary>The script's exit code (0 all valid) and its output.</summary>
     public sealed record Outcome(int ExitCode, string Output);
 
+    /// <summary>Validates <paramref name="files"/>.</summary>
     public static async Task<Outcome> ValidateAsync(IEnumerable<string> files, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("node")
