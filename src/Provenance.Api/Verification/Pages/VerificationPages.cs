@@ -12,6 +12,7 @@ public sealed class VerificationPages(
     PageRenderer renderer, StaticAssets assets, VerificationCache cache, IOptions<VerificationOptions> options)
 {
     private readonly TimeSpan _duration = options.Value.ViewCacheDuration;
+    private readonly Lock _slots = new();
 
     /// <summary>The frame of a page at <paramref name="path"/>.</summary>
     public PageChrome Chrome(HttpRequest request, Language lang, string path, bool keepQuery = false) =>
@@ -29,11 +30,18 @@ public sealed class VerificationPages(
         var key = ("page", view.Code, lang.Code, state, suspected);
         if (!cache.Cache.TryGetValue(key, out PageSlot? slot))
         {
-            slot = cache.Cache.Set(key, new PageSlot(), new MemoryCacheEntryOptions
+            // A missing slot is added under a lock: two first requests must not each add one (and render twice).
+            lock (_slots)
             {
-                AbsoluteExpirationRelativeToNow = _duration,
-                Size = 1,
-            });
+                if (!cache.Cache.TryGetValue(key, out slot))
+                {
+                    slot = cache.Cache.Set(key, new PageSlot(), new MemoryCacheEntryOptions
+                    {
+                        AbsoluteExpirationRelativeToNow = _duration,
+                        Size = 1,
+                    });
+                }
+            }
         }
 
         // One render per view: requests that arrive while it runs wait for it (off the lock, on the thread pool).
