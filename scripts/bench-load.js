@@ -83,7 +83,7 @@ async function waitConfirmed(ids) {
 async function onboard(n) {
   const actors = await Promise.all(Array.from({ length: n }, async (_, i) => {
     const r = await http('POST', '/api/actors/artisans', ADMIN, {
-      name: `Bench artisan ${i}`, craft: 'pashmina-kani', cluster: 'Kanihama', village: 'Kanihama', visibility: { name: true, village: true },
+      name: `Bench artisan ${i}`, craft: 'kani', cluster: 'Kanihama', village: 'Kanihama', visibility: { name: true, village: true },
     });
     if (r.status !== 201) throw new Error(`onboard: ${r.status} ${JSON.stringify(r.json)}`);
     return r.json;
@@ -103,7 +103,7 @@ async function runGateway(kind, actors, pieces) {
     for (let i = 0; i < PER_CLIENT; i++) {
       const s = now();
       const r = kind === 'registration'
-        ? await http('POST', '/api/pieces', a.apiKey, { craft: 'pashmina-kani', title: `Bench ${c}-${i}`, makers: [{ actorId: a.id, part: 'weaver' }], materials: ['pashmina'] })
+        ? await http('POST', '/api/pieces', a.apiKey, { craft: 'kani', title: `Bench ${c}-${i}`, makers: [{ actorId: a.id, part: 'weaver' }], materials: ['pashmina'] })
         : await http('POST', `/api/pieces/${pieces[c][i]}/events`, a.apiKey, { kind: 'note', notes: `Bench note ${i}` });
       if (r.status !== 202) throw new Error(`${kind}: ${r.status} ${JSON.stringify(r.json)}`);
       acks.push(now() - s);

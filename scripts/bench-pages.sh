@@ -92,10 +92,10 @@ if [ "$SOURCE" = real ]; then
   }
   log "onboard an artisan, register a piece, record weaving and payment (real chain)"
   ARTISAN="$(api POST /api/actors/artisans "$ADMIN" \
-    '{"name":"Haleema Bano","craft":"pashmina-kani","cluster":"Kanihama","village":"Kanihama","visibility":{"name":true,"village":true}}')"
+    '{"name":"Haleema Bano","craft":"kani","cluster":"Kanihama","village":"Kanihama","visibility":{"name":true,"village":true}}')"
   wait_op "$(json_field roleOperationId <<<"$ARTISAN")"
   KEY="$(json_field apiKey <<<"$ARTISAN")"
-  PIECE="$(api POST /api/pieces "$KEY" "$(printf '{"craft":"pashmina-kani","title":"Kani shawl, chinar leaf jamawar","description":"Woven over fourteen months in Kanihama by two weavers reading a talim.","makers":[{"actorId":"%s","part":"weaving"}],"materials":["Changthangi pashmina wool","walnut-husk dye"],"dimensions":"200 x 100 cm","giLabel":"JK-KAN-2024-004127"}' "$(json_field id <<<"$ARTISAN")")")"
+  PIECE="$(api POST /api/pieces "$KEY" "$(printf '{"craft":"kani","title":"Kani shawl, chinar leaf jamawar","description":"Woven over fourteen months in Kanihama by two weavers reading a talim.","makers":[{"actorId":"%s","part":"weaving"}],"materials":["Changthangi pashmina wool","walnut-husk dye"],"dimensions":"200 x 100 cm","giLabel":"JK-KAN-2024-004127"}' "$(json_field id <<<"$ARTISAN")")")"
   CODE="$(json_field code <<<"$PIECE")"
   wait_op "$(json_field operationId <<<"$PIECE")"
   wait_op "$(api POST "/api/pieces/$CODE/events" "$KEY" '{"kind":"processing","step":"washing","location":"Kanihama","notes":"Washed in the Doodh Ganga, dried in shade."}' | json_field operationId)"

@@ -51,7 +51,7 @@ public sealed record SeedResult(int Pieces, long Events, int Transactions, long 
 /// </remarks>
 public sealed class Seeder(Chain chain, Db db, HttpClient gateway, SeedOptions o, TextWriter log)
 {
-    private static readonly string[] Crafts = ["pashmina-kani", "papier-mache", "walnut-wood-carving", "khatamband", "sozni-embroidery"];
+    private static readonly string[] Crafts = ["kani", "papier-mache", "walnut-carving", "carpet", "sozni"]; // keys of the craft catalogue (Products/Crafts)
     private static readonly string[] Clusters = ["Kanihama", "Srinagar Old City", "Anantnag", "Bandipora", "Ganderbal", "Budgam", "Pulwama", "Kupwara"];
 
     private sealed record Actor(string Id, EthKey Key, string Craft, string Cluster)

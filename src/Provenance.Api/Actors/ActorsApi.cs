@@ -32,6 +32,7 @@ public static class ActorsApi
 
     private static async Task<Created<ActorCreated>> OnboardArtisan(OnboardArtisanRequest request, ActorStore store, CancellationToken ct)
     {
+        request = request with { Craft = Products.Crafts.KeyOf(request.Craft) }; // the catalogue's key, never free text
         var profile = JsonSerializer.SerializeToElement(request with { Address = null }, ApiJsonContext.Default.OnboardArtisanRequest);
         var created = await store.CreateAsync(Roles.Artisan, request.Name, profile, request.Address, ct);
         return TypedResults.Created($"/api/actors/{created.Id}", created);
@@ -120,7 +121,7 @@ public static class ActorsApi
     private static class Examples
     {
         public static readonly OnboardArtisanRequest Artisan = new(
-            "Haleema Bano", "sozni-embroidery", "Kanihama", "Kanihama", "JK-ART-2291", null,
+            "Haleema Bano", Products.Crafts.Sozni, "Kanihama", "Kanihama", "JK-ART-2291", null,
             "Third-generation sozni embroiderer.", new PublicVisibility(Name: true, Photo: false, Village: true));
 
         public static readonly OnboardHandlerRequest Handler = new("Dal Lake Exports", HandlerKind.Exporter, "Srinagar");

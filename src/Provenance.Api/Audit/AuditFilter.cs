@@ -12,7 +12,7 @@ namespace Provenance.Api.Audit;
 /// <item><c>artisan</c>: an actor id — pieces the artisan registered or is named as a maker of (events: all events of them).</item>
 /// <item><c>handler</c>: an actor id — events where the handler is actor or counterparty (pieces: those with such an event).</item>
 /// <item><c>certifier</c>: an actor id — events the certifier made (pieces: those with such an event).</item>
-/// <item><c>craft</c>, <c>cluster</c>: the piece record's craft; the registering artisan's cluster.</item>
+/// <item><c>craft</c>, <c>cluster</c>: the piece record's craft (a catalogue key or variant); the registering artisan's cluster.</item>
 /// <item><c>type</c>: event kinds, comma-separated (Registration, Processing, …, Claim; any case).</item>
 /// <item><c>status</c>: the piece's current on-chain status (Active, Sold, Claimed, Flagged, Revoked).</item>
 /// <item><c>from</c>, <c>to</c>: ISO 8601 instants, inclusive, compared with block time (events: the event's block;
@@ -33,7 +33,7 @@ public sealed class AuditFilter
     /// <summary>Certifier actor id.</summary>
     public string? Certifier { get; init; }
 
-    /// <summary>Craft as recorded at registration.</summary>
+    /// <summary>Craft: a key of the craft catalogue or a variant of one (matches every stored spelling of it).</summary>
     public string? Craft { get; init; }
 
     /// <summary>Cluster of the registering artisan.</summary>

@@ -101,7 +101,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         public long? Timestamp { get; init; }
 
         public AuditPiece ToPiece() => new(PieceId, Code, Status, Artisan, ArtisanId, Custodian, CustodianId, Owner, EventCount, Head,
-            StateBlock, Craft, Cluster, RegisteredBlock, RegistrationTransaction,
+            StateBlock, Crafts.Label(Craft), Cluster, RegisteredBlock, RegistrationTransaction,
             Timestamp is { } ts ? DateTimeOffset.FromUnixTimeSeconds(ts) : null);
     }
 
@@ -267,13 +267,14 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
 
         if (!string.IsNullOrWhiteSpace(f.Craft))
         {
-            sql.Parameters.Add("craft", f.Craft.Trim());
+            // A catalogue key or variant matches every stored spelling of that craft (free text from before the catalogue).
+            sql.Parameters.Add("crafts", await CraftSpellings.OfAsync(c, tx, f.Craft, ct));
             const string set = "SELECT p3.piece_id FROM records r3 JOIN pieces p3 ON p3.code = r3.piece_code " +
-                               "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') = @craft";
+                               "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') IN @crafts";
             terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
                 // CROSS JOIN and +kind: found from the piece (one seek each), never by scanning the craft's index per row.
                 $"EXISTS (SELECT 1 FROM pieces pc CROSS JOIN records rc ON rc.piece_code = pc.code WHERE pc.piece_id = {x}.piece_id " +
-                "AND +rc.kind = 'piece' AND json_extract(rc.json, '$.craft') = @craft)", set, Pieces: true));
+                "AND +rc.kind = 'piece' AND json_extract(rc.json, '$.craft') IN @crafts)", set, Pieces: true));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Cluster))

@@ -28,14 +28,17 @@ public sealed class StatisticsReader(Db db, IScanStatistics scans)
         var indexed = await AuditStore.IndexedBlockAsync(c, tx, ct);
         var pieces = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM chain_events WHERE kind = 'Registration'", transaction: tx, cancellationToken: ct));
-        var perCraft = await Counts("json_extract(pr.json, '$.craft')");
+        var perCraft = (await Counts("json_extract(pr.json, '$.craft')")) // stored spellings, counted under their catalogue key
+            .GroupBy(x => Products.Crafts.Label(x.Key)!, StringComparer.Ordinal).Select(g => new CountBy(g.Key, g.Sum(x => x.Count)))
+            .OrderByDescending(x => x.Count).ThenBy(x => x.Key, StringComparer.Ordinal).ToArray();
         var perCluster = await Counts("json_extract(ra.profile_json, '$.cluster')");
         var perMonth = (await Counts("strftime('%Y-%m', r.block_time, 'unixepoch')")).OrderBy(x => x.Key, StringComparer.Ordinal).ToArray();
-        var handoffs = (await c.QueryAsync<HandlerHandoffs>(new CommandDefinition(
+        var handoffs = (await c.QueryAsync<HandoffRow>(new CommandDefinition(
             "SELECT x.address AS Address, a.id AS ActorId, a.name AS Name, SUM(x.received) AS Received, SUM(x.handed) AS Handed FROM (" +
             "SELECT counterparty AS address, 1 AS received, 0 AS handed FROM chain_events WHERE kind = 'Handoff' " +
             "UNION ALL SELECT actor, 0, 1 FROM chain_events WHERE kind = 'Handoff') x LEFT JOIN actors a ON a.address = x.address " +
-            "GROUP BY x.address ORDER BY Received + Handed DESC, x.address", transaction: tx, cancellationToken: ct))).ToArray();
+            "GROUP BY x.address ORDER BY Received + Handed DESC, x.address", transaction: tx, cancellationToken: ct)))
+            .Select(h => new HandlerHandoffs(h.Address, h.ActorId, h.Name, h.Received, h.Handed)).ToArray();
         var paid = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(DISTINCT piece_id) FROM chain_events WHERE kind = 'PaymentConfirmed'", transaction: tx, cancellationToken: ct));
         var codes = (await c.QueryAsync<string>(new CommandDefinition(
@@ -55,5 +58,16 @@ public sealed class StatisticsReader(Db db, IScanStatistics scans)
         return new AuditStatistics(indexed, pieces, perCraft, perCluster, perMonth, handoffs,
             new PaymentShare(pieces, paid, pieces == 0 ? 0 : Math.Round((double)paid / pieces, 4)),
             new ScanTotals(scanned, total, suspected.Length, suspected));
+    }
+
+    // A class, not the positional record: with no handoff at all Dapper builds the mapper from the declared column types,
+    // and the SUMs have none (they read as BLOBs), which only properties tolerate (the record made such statistics a 500).
+    private sealed class HandoffRow
+    {
+        public required string Address { get; init; }
+        public string? ActorId { get; init; }
+        public string? Name { get; init; }
+        public long Received { get; init; }
+        public long Handed { get; init; }
     }
 }

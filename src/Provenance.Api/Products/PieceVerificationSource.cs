@@ -76,7 +76,7 @@ public sealed class PieceVerificationSource(PieceReader reader, ActorStore actor
         return new PieceVerificationView
         {
             Code = piece.Code,
-            Craft = Text(record, "craft") ?? "",
+            Craft = Crafts.Label(Text(record, "craft")) ?? "", // a key; free text stored before the catalogue resolves here
             Title = Text(record, "title") ?? piece.Code,
             Description = Text(record, "description"),
             Materials = List(record, "materials"),

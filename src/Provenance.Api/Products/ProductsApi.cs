@@ -27,12 +27,13 @@ public static class ProductsApi
     }
 
     private static readonly RegisterPieceRequest Example = new(
-        "pashmina-kani", "Kani Pashmina shawl, paisley border", [new MakerInput("art_0123456789ab", "weaver"), new MakerInput("art_ba9876543210", "designer")],
+        Crafts.Kani, "Kani Pashmina shawl, paisley border", [new MakerInput("art_0123456789ab", "weaver"), new MakerInput("art_ba9876543210", "designer")],
         "Hand-woven on a traditional loom with kani sticks.", ["pashmina"], "200 x 100 cm", ["kani weaving"], null, "GI-PASH-2024-001234");
 
     private static async Task<Accepted<PieceRegistered>> Register(
         RegisterPieceRequest request, ClaimsPrincipal user, PieceLookup pieces, PieceRegistrar registrar, CancellationToken ct)
     {
+        request = request with { Craft = Crafts.KeyOf(request.Craft) }; // the catalogue's key is stored, never free text
         var artisan = await pieces.CallerAsync(user, ct);
         var result = (await registrar.RegisterAsync(artisan, [request], ct))[0];
         return TypedResults.Accepted(result.StatusUrl, result);
@@ -41,8 +42,9 @@ public static class ProductsApi
     private static async Task<Accepted<BatchRegistered>> RegisterBatch(
         RegisterBatchRequest request, ClaimsPrincipal user, PieceLookup pieces, PieceRegistrar registrar, CancellationToken ct)
     {
+        var requests = request.Pieces.Select((p, i) => p with { Craft = Crafts.KeyOf(p.Craft, $"pieces[{i}].craft") }).ToArray();
         var artisan = await pieces.CallerAsync(user, ct);
-        var result = await registrar.RegisterAsync(artisan, request.Pieces, ct);
+        var result = await registrar.RegisterAsync(artisan, requests, ct);
         return TypedResults.Accepted((string?)null, new BatchRegistered(result));
     }
 

@@ -10,7 +10,8 @@ public sealed record PieceVerificationView
     public required string Code { get; init; }
 
     /// <summary>
-    /// The craft key: one of <see cref="CraftKeys"/> (translated and explained on the page); any other value is shown
+    /// The craft: a key of the gateway's craft catalogue (<see cref="Products.Crafts"/>; translated and explained on the
+    /// page; a variant spelling is resolved to its key); any other value (free text stored before the catalogue) is shown
     /// as given.
     /// </summary>
     public required string Craft { get; init; }
@@ -71,78 +72,6 @@ public sealed record PieceVerificationView
     /// and its current custodian (an admin may print any piece). Never shown on the page.
     /// </summary>
     public IReadOnlyList<string> LabelPrinters { get; init; } = [];
-}
-
-/// <summary>Craft keys the page knows how to name and explain in every language.</summary>
-public static class CraftKeys
-{
-    /// <summary>Hand-spun, hand-woven Pashmina shawl.</summary>
-    public const string Pashmina = "pashmina";
-
-    /// <summary>Kani shawl, woven with small wooden bobbins (tojis).</summary>
-    public const string Kani = "kani";
-
-    /// <summary>Sozni needle embroidery.</summary>
-    public const string Sozni = "sozni";
-
-    /// <summary>Crewel (aari) embroidery.</summary>
-    public const string Crewel = "crewel";
-
-    /// <summary>Hand-knotted carpet.</summary>
-    public const string Carpet = "carpet";
-
-    /// <summary>Papier-mâché.</summary>
-    public const string PapierMache = "papier-mache";
-
-    /// <summary>Walnut wood carving.</summary>
-    public const string WalnutCarving = "walnut-carving";
-
-    /// <summary>Willow wicker.</summary>
-    public const string WillowWicker = "willow-wicker";
-
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
-    {
-        ["pashmina-shawl"] = Pashmina,
-        ["kani-shawl"] = Kani,
-        ["pashmina-kani"] = Kani,
-        ["kani-pashmina"] = Kani,
-        ["sozni-embroidery"] = Sozni,
-        ["sozni-kari"] = Sozni,
-        ["crewel-embroidery"] = Crewel,
-        ["aari"] = Crewel,
-        ["aari-embroidery"] = Crewel,
-        ["hand-knotted-carpet"] = Carpet,
-        ["kashmiri-carpet"] = Carpet,
-        ["rug"] = Carpet,
-        ["papier-mâché"] = PapierMache,
-        ["papiermache"] = PapierMache,
-        ["walnut-wood-carving"] = WalnutCarving,
-        ["walnut-wood"] = WalnutCarving,
-        ["wood-carving"] = WalnutCarving,
-        ["wicker"] = WillowWicker,
-        ["willow"] = WillowWicker,
-        ["willow-wicker-work"] = WillowWicker,
-    };
-
-    /// <summary>
-    /// The known craft key a craft as written refers to ("Pashmina Kani", "pashmina_kani", "Kani shawl" → "kani"),
-    /// or null when it is not one of ours.
-    /// </summary>
-    public static string? Resolve(string? craft)
-    {
-        if (string.IsNullOrWhiteSpace(craft) || craft.Length > 60)
-        {
-            return null;
-        }
-
-        var key = string.Join('-', craft.Trim().ToLowerInvariant()
-            .Split([' ', '_', '-', '/'], StringSplitOptions.RemoveEmptyEntries));
-        return key switch
-        {
-            Pashmina or Kani or Sozni or Crewel or Carpet or PapierMache or WalnutCarving or WillowWicker => key,
-            _ => Aliases.GetValueOrDefault(key),
-        };
-    }
 }
 
 /// <summary>On-chain status of a piece (the contract's status enum).</summary>

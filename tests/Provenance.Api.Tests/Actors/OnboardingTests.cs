@@ -29,7 +29,24 @@ public sealed class OnboardingTests : IDisposable
         created.GetProperty("custodial").GetBoolean().Should().BeTrue();
         created.GetProperty("address").GetString().Should().MatchRegex("^0x[0-9a-fA-F]{40}$");
         me.GetProperty("id").GetString().Should().Be(created.GetProperty("id").GetString());
+        me.GetProperty("profile").GetProperty("craft").GetString().Should().Be("sozni", "a variant is stored as its catalogue key");
         TestDb.Count(_factory.DatabasePath, "custodial_keys").Should().Be(2); // admin + artisan
+    }
+
+    [Fact]
+    public async Task OnboardArtisan_UnknownCraft_Answers422NamingTheKeysAndStoresNothing()
+    {
+        using var admin = _factory.ClientFor(_factory.AdminKey);
+        _ = await admin.GetAsync("/api/actors/me"); // the gateway has started (admin written)
+        var before = TestDb.Count(_factory.DatabasePath, "actors");
+
+        var response = await admin.PostAsJsonAsync("/api/actors/artisans", new { name = "A", craft = "pottery", cluster = "Kanihama" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        detail.Should().Contain("'pottery'").And.Contain("pashmina, kani, sozni, crewel, carpet, papier-mache, walnut-carving, willow-wicker");
+        TestDb.Count(_factory.DatabasePath, "actors").Should().Be(before);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class ExportImportTests(ChainFixture chain, AuditScenario scenario
     public async Task ImportEpcis_CraftStepOfTheCustodian_AppendedThroughTheWritePath()
     {
         var s = await scenario.EnsureAsync(chain);
-        var code = await s.RegisterAsync(s.Weaver, "pashmina-kani", "Import target", s.Weaver);
+        var code = await s.RegisterAsync(s.Weaver, "kani", "Import target", s.Weaver);
         var document = Document(new JsonObject
         {
             ["type"] = "ObjectEvent", ["action"] = "OBSERVE", ["eventTime"] = "2024-03-01T10:00:00.000+05:30", ["eventTimeZoneOffset"] = "+05:30",
@@ -165,7 +165,7 @@ public sealed class ExportImportTests(ChainFixture chain, AuditScenario scenario
         var pieces = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var code = await s.RegisterAsync(s.Weaver, "pashmina-kani", $"Official example target {i}", s.Weaver);
+            var code = await s.RegisterAsync(s.Weaver, "kani", $"Official example target {i}", s.Weaver);
             await s.HandOffAsync(code, s.Weaver, s.Exporter);
             pieces.Add(code);
         }

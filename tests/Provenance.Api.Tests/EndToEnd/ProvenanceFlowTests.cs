@@ -27,7 +27,7 @@ public sealed class ProvenanceFlowTests(ChainFixture chain) : IDisposable
         // Register with two makers.
         var registered = await api.AcceptedAsync(weaver.Client, "/api/pieces", new
         {
-            craft = "pashmina-kani", title = "Kani shawl, paisley border",
+            craft = "kani", title = "Kani shawl, paisley border",
             makers = new[] { new { actorId = weaver.Id, part = "weaver" }, new { actorId = embroiderer.Id, part = "embroiderer" } },
             materials = new[] { "pashmina" }, dimensions = "200 x 100 cm", giLabel = "GI-PASH-0001",
         });

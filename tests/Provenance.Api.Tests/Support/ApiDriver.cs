@@ -33,7 +33,7 @@ public sealed class ApiDriver(GatewayFactory factory)
 
     /// <summary>Onboards an artisan with a given name.</summary>
     public Task<TestActor> ArtisanAsync(string name) =>
-        OnboardAsync("artisans", new { name, craft = "pashmina-kani", cluster = "Kanihama", village = "Kanihama", visibility = new { name = true, village = true } });
+        OnboardAsync("artisans", new { name, craft = "kani", cluster = "Kanihama", village = "Kanihama", visibility = new { name = true, village = true } });
 
     /// <summary>Onboards a handler.</summary>
     public Task<TestActor> HandlerAsync(string name, string kind) => OnboardAsync("handlers", new { businessName = name, kind });

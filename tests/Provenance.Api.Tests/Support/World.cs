@@ -47,7 +47,7 @@ public sealed class World
         var certifier = await api.CertifierAsync("Certifier C");
         var registered = await api.AcceptedAsync(a.Client, "/api/pieces", new
         {
-            craft = "walnut-wood-carving", title = "Carved walnut tray", makers = new[] { new { actorId = a.Id, part = "carver" } },
+            craft = "walnut-carving", title = "Carved walnut tray", makers = new[] { new { actorId = a.Id, part = "carver" } },
         });
         var code = registered.GetProperty("code").GetString()!;
         await api.PieceAsync(code, 1);

@@ -40,7 +40,7 @@ public sealed partial class LanguageTests
         text.EventKinds.Keys.Should().BeEquivalentTo(Enum.GetValues<PieceEventKind>());
         text.Statuses.Keys.Should().BeEquivalentTo(Enum.GetValues<PieceStatus>());
         text.ClaimOutcomes.Keys.Should().BeEquivalentTo(Enum.GetValues<ClaimOutcome>());
-        text.Crafts.Keys.Should().BeEquivalentTo(typeof(CraftKeys).GetFields().Select(f => (string)f.GetValue(null)!));
+        text.Crafts.Keys.Should().BeEquivalentTo(Provenance.Api.Products.Crafts.All.Select(c => c.Key));
         text.Steps.Keys.Should().BeEquivalentTo(english.Steps.Keys);
         text.Crafts.Values.Should().OnlyContain(c => c.Name.Length > 0 && c.Special.Length > 0);
         foreach (var outcome in Enum.GetValues<ClaimOutcome>())

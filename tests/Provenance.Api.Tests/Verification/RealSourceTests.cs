@@ -47,7 +47,7 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
         var weaver = await _api.ArtisanAsync("Haleema Bano");
         var hidden = await _api.OnboardAsync("artisans", new
         {
-            name = "Zareena Akhter", craft = "pashmina-kani", cluster = "Kanihama", village = "Nowgam", visibility = new { name = false },
+            name = "Zareena Akhter", craft = "kani", cluster = "Kanihama", village = "Nowgam", visibility = new { name = false },
         });
         var lab = await _api.CertifierAsync("CDI GI Lab");
         var exporter = await _api.HandlerAsync("Dal Lake Exports", "exporter");
@@ -66,7 +66,7 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
         status.Should().Be(200);
         (await page.Page.Locator("section.verdict").GetAttributeAsync("data-state")).Should().Be("authentic");
         var text = await page.Page.Locator("main").InnerTextAsync();
-        text.Should().Contain("Kani shawl, paisley border").And.Contain("Kani shawl\n", "the stored craft pashmina-kani is named");
+        text.Should().Contain("Kani shawl, paisley border").And.Contain("Kani shawl\n", "the stored craft (kani) is named");
         text.Should().Contain("Haleema Bano").And.Contain("An artisan of Kanihama").And.NotContain("Zareena");
         text.Should().Contain("Part in this piece: weaving").And.Contain("Part in this piece: embroidery");
         text.Should().Contain("GI-PASH-0001").And.Contain("CDI GI Lab");
@@ -191,7 +191,7 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
     {
         var registered = await _api.AcceptedAsync(artisan.Client, "/api/pieces", new
         {
-            craft = "pashmina-kani", title, description = "Woven in Kanihama over a winter.",
+            craft = "kani", title, description = "Woven in Kanihama over a winter.",
             makers = makers.Length > 0 ? makers : [new { actorId = artisan.Id, part = "weaving" }],
             materials = new[] { "pashmina" }, dimensions = "200 x 100 cm",
         });

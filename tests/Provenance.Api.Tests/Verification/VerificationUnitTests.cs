@@ -47,7 +47,7 @@ public sealed class VerificationUnitTests
     [InlineData("", null)]
     public void ResolveCraft_AsWritten_KnownKeyOrNull(string craft, string? expected)
     {
-        CraftKeys.Resolve(craft).Should().Be(expected);
+        Provenance.Api.Products.Crafts.Resolve(craft).Should().Be(expected);
     }
 
     [Theory]

@@ -124,8 +124,11 @@ public sealed record PageText
     /// <summary>The craft's name in this language, or the craft as given when it is not a known craft.</summary>
     public string CraftName(string craft) => Craft(craft)?.Name ?? craft;
 
-    /// <summary>The craft's name and what makes it special, when it is one of <see cref="CraftKeys"/> (or an alias).</summary>
-    public CraftText? Craft(string craft) => CraftKeys.Resolve(craft) is { } key ? Crafts[key] : null;
+    /// <summary>
+    /// The craft's name and what makes it special, when it is a craft of the catalogue (<see cref="Products.Crafts"/>:
+    /// a key or a variant spelling).
+    /// </summary>
+    public CraftText? Craft(string craft) => Products.Crafts.Resolve(craft) is { } key ? Crafts[key] : null;
 
     /// <summary>A processing step or maker role in this language, or the value as given.</summary>
     public string Step(string? step) =>

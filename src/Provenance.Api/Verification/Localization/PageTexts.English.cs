@@ -120,14 +120,14 @@ public static partial class PageTexts
 
         Crafts = new Dictionary<string, CraftText>
         {
-            [CraftKeys.Pashmina] = new("Pashmina shawl", "Spun by hand from the fine undercoat of Changthangi goats of Ladakh and woven on a hand loom. Real pashmina is light, warm and soft; a GI label confirms a lab test of the fibre."),
-            [CraftKeys.Kani] = new("Kani shawl", "Woven on a hand loom with hundreds of small wooden bobbins (tojis) following a coded pattern (talim); one shawl can take a weaver more than a year."),
-            [CraftKeys.Sozni] = new("Sozni embroidery", "Needle embroidery in silk or wool thread, so fine that the pattern often looks the same on both sides."),
-            [CraftKeys.Crewel] = new("Crewel embroidery", "Chain-stitch embroidery in wool, worked with a hooked awl (aari) on cotton or wool cloth."),
-            [CraftKeys.Carpet] = new("Hand-knotted carpet", "Every knot is tied by hand following a talim chart; Kashmiri silk and wool carpets can hold hundreds of knots per square inch."),
-            [CraftKeys.PapierMache] = new("Papier-mâché", "Layers of paper pulp shaped, smoothed and painted freehand with fine brushes, often with gold leaf."),
-            [CraftKeys.WalnutCarving] = new("Walnut wood carving", "Carved by hand from the wood of Kashmiri walnut trees, in deep, open or shallow relief."),
-            [CraftKeys.WillowWicker] = new("Willow wicker", "Woven by hand from willow rods grown in the wetlands of Kashmir."),
+            [Products.Crafts.Pashmina] = new(Products.Crafts.NameOf(Products.Crafts.Pashmina), "Spun by hand from the fine undercoat of Changthangi goats of Ladakh and woven on a hand loom. Real pashmina is light, warm and soft; a GI label confirms a lab test of the fibre."),
+            [Products.Crafts.Kani] = new(Products.Crafts.NameOf(Products.Crafts.Kani), "Woven on a hand loom with hundreds of small wooden bobbins (tojis) following a coded pattern (talim); one shawl can take a weaver more than a year."),
+            [Products.Crafts.Sozni] = new(Products.Crafts.NameOf(Products.Crafts.Sozni), "Needle embroidery in silk or wool thread, so fine that the pattern often looks the same on both sides."),
+            [Products.Crafts.Crewel] = new(Products.Crafts.NameOf(Products.Crafts.Crewel), "Chain-stitch embroidery in wool, worked with a hooked awl (aari) on cotton or wool cloth."),
+            [Products.Crafts.Carpet] = new(Products.Crafts.NameOf(Products.Crafts.Carpet), "Every knot is tied by hand following a talim chart; Kashmiri silk and wool carpets can hold hundreds of knots per square inch."),
+            [Products.Crafts.PapierMache] = new(Products.Crafts.NameOf(Products.Crafts.PapierMache), "Layers of paper pulp shaped, smoothed and painted freehand with fine brushes, often with gold leaf."),
+            [Products.Crafts.WalnutCarving] = new(Products.Crafts.NameOf(Products.Crafts.WalnutCarving), "Carved by hand from the wood of Kashmiri walnut trees, in deep, open or shallow relief."),
+            [Products.Crafts.WillowWicker] = new(Products.Crafts.NameOf(Products.Crafts.WillowWicker), "Woven by hand from willow rods grown in the wetlands of Kashmir."),
         },
         EventKinds = new Dictionary<PieceEventKind, string>
         {

@@ -76,14 +76,14 @@ public sealed class AuditScenario : IDisposable
     {
         Factory = chain.CreateGateway();
         Api = new ApiDriver(Factory);
-        Weaver = await Api.OnboardAsync("artisans", new { name = "Haleema", craft = "pashmina-kani", cluster = "Kanihama" });
-        Embroiderer = await Api.OnboardAsync("artisans", new { name = "Rafiq", craft = "sozni-embroidery", cluster = "Srinagar" });
+        Weaver = await Api.OnboardAsync("artisans", new { name = "Haleema", craft = "kani", cluster = "Kanihama" });
+        Embroiderer = await Api.OnboardAsync("artisans", new { name = "Rafiq", craft = "sozni", cluster = "Srinagar" });
         Exporter = await Api.HandlerAsync("Dal Lake Exports", "exporter");
         Retailer = await Api.HandlerAsync("Paris Boutique", "retailer");
         Lab = await Api.CertifierAsync("CDI GI Lab");
         Auditor = await Api.OnboardAsync("auditors", new { name = "GI Authority audit desk", organisation = "GI Registry" });
 
-        Journey = await RegisterAsync(Weaver, "pashmina-kani", "Kani shawl", Weaver, Embroiderer);
+        Journey = await RegisterAsync(Weaver, "kani", "Kani shawl", Weaver, Embroiderer);
         await Api.AcceptedAsync(Weaver.Client, $"/api/pieces/{Journey}/events", new { kind = "processing", step = "weaving", location = "Kanihama" });
         await Api.AcceptedAsync(Lab.Client, $"/api/pieces/{Journey}/certifications", new { result = "pass", giLabel = "GI-PASH-0001", labReport = "LAB-77" });
         await HandOffAsync(Journey, Weaver, Exporter);
@@ -92,10 +92,10 @@ public sealed class AuditScenario : IDisposable
         await Api.AcceptedAsync(Retailer.Client, $"/api/pieces/{Journey}/events", new { kind = "sale", location = "Paris" });
         await Api.AcceptedAsync(Weaver.Client, $"/api/pieces/{Journey}/events", new { kind = "paymentConfirmed" });
 
-        Flagged = await RegisterAsync(Embroiderer, "sozni-embroidery", "Sozni stole", Embroiderer);
+        Flagged = await RegisterAsync(Embroiderer, "sozni", "Sozni stole", Embroiderer);
         await Api.AcceptedAsync(Lab.Client, $"/api/pieces/{Flagged}/flag", new { reason = "Machine embroidery suspected" });
 
-        Dyed = await RegisterAsync(Weaver, "pashmina-kani", "Kani stole", Weaver);
+        Dyed = await RegisterAsync(Weaver, "Pashmina Kani", "Kani stole", Weaver);
         await Api.AcceptedAsync(Weaver.Client, $"/api/pieces/{Dyed}/events", new { kind = "processing", step = "dyeing" });
 
         await Api.PieceAsync(Journey, 8);

@@ -19,7 +19,7 @@ public static class Pieces
         return new PieceVerificationView
         {
             Code = code,
-            Craft = CraftKeys.Kani,
+            Craft = Provenance.Api.Products.Crafts.Kani,
             Title = "Kani shawl, chinar leaf jamawar",
             Description = "Woven over fourteen months by two weavers reading a talim.",
             Materials = ["Changthangi pashmina wool", "walnut-husk dye"],

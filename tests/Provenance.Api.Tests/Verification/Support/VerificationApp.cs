@@ -93,7 +93,7 @@ public sealed class VerificationApp : WebApplicationFactory<Program>
     {
         using var admin = Client("192.0.2.1", apiKey: AdminKey);
         var response = await admin.PostAsJsonAsync("/api/actors/artisans",
-            new { name, craft = "pashmina-kani", cluster = "Kanihama", village = "Kanihama" });
+            new { name, craft = "kani", cluster = "Kanihama", village = "Kanihama" });
         var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         response.StatusCode.Should().Be(HttpStatusCode.Created, body.ToString());
         return (body.GetProperty("id").GetString()!, body.GetProperty("apiKey").GetString()!);
