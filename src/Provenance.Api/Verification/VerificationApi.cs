@@ -40,15 +40,19 @@ internal static partial class VerificationApi
 
         // Label sheets are printed by the people who made or hold the pieces, not by the public: outside the
         // anonymous group (AllowAnonymous would win over any requirement), for actors who may print each piece.
-        endpoints.MapGet("/labels", GetLabels)
-            .AddEndpointFilter(SecurityHeaders.Filter)
+        // Its security headers come from LabelSecurityHeaders (so a 401 carries them too), its errors are problem details.
+        endpoints.MapGet(LabelSecurityHeaders.Path, GetLabels)
             .AddEndpointFilter(PageRateLimit(html: false))
             .RequireAuthorization(Roles.Policies.Actor)
             .DisableValidation()
             .WithTags("Verification")
             .WithSummary("Printable label sheet of pieces the caller registered, made or holds (an admin: any piece)")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 

@@ -51,6 +51,7 @@ public static class VerificationExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanSignals>>()));
         services.AddSingleton<IScanStatistics>(sp => sp.GetRequiredService<ScanSignals>());
         services.AddHostedService(sp => sp.GetRequiredService<ScanSignals>());
+        services.AddTransient<IStartupFilter, LabelSecurityHeaders>();
 
         var fixtures = configuration[$"{VerificationOptions.SectionName}:{nameof(VerificationOptions.PreviewFixturesFile)}"];
         if (!string.IsNullOrWhiteSpace(fixtures) && !environment.IsProduction())

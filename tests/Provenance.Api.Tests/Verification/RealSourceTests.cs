@@ -171,6 +171,7 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
         var custodian = await exporter.Client.GetAsync(url);
         var other = await stranger.Client.GetAsync(url);
         var anonymous = await _api.Anonymous.GetAsync(url);
+        var unknown = await weaver.Client.GetAsync($"/labels?codes={code},{Verification.Support.Pieces.NewCode()}");
 
         registrant.StatusCode.Should().Be(HttpStatusCode.OK);
         (await registrant.Content.ReadAsStringAsync()).Should().Contain($"data-code=\"{code}\"");
@@ -178,6 +179,15 @@ public sealed partial class RealSourceTests(ChainFixture chain) : IAsyncLifetime
         other.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         other.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound, "a code of no piece refuses the sheet");
+        foreach (var response in new[] { registrant, other, anonymous, unknown })
+        {
+            response.Headers.GetValues("Content-Security-Policy").Should().Equal([Provenance.Api.Verification.SecurityHeaders.ContentSecurityPolicy]);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+            }
+        }
     }
 
     private async Task<string> RegisterAsync(TestActor artisan, string title, params object[] makers)

@@ -109,9 +109,6 @@ public sealed record PageText
     public required string LabelsTitle { get; init; }
     public required string LabelsIntro { get; init; }
     public required string LabelsPrintHint { get; init; }
-    public required string LabelsMissing { get; init; }
-    public required string LabelsTooMany { get; init; }
-    public required string LabelsNone { get; init; }
     public required string LabelScan { get; init; }
     public required string LabelMadeBy { get; init; }
 

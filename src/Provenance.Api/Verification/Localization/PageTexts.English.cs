@@ -112,9 +112,6 @@ public static partial class PageTexts
         LabelsTitle = "Label sheet",
         LabelsIntro = "Print at 100% scale. Each label is 60 × 35 mm, for a sew-in tag.",
         LabelsPrintHint = "Use your browser's Print command.",
-        LabelsMissing = "Codes not found: {0}",
-        LabelsTooMany = "At most {0} pieces per sheet.",
-        LabelsNone = "Give the codes of the pieces to print, for example /labels?codes=CODE1,CODE2.",
         LabelScan = "Scan to verify",
         LabelMadeBy = "Made by {0}",
 

@@ -111,9 +111,6 @@ public static partial class PageTexts
         LabelsTitle = "लेबल शीट",
         LabelsIntro = "100% पैमाने पर प्रिंट करें। हर लेबल सिलने वाले टैग के लिए 60 × 35 मिमी का है।",
         LabelsPrintHint = "प्रिंट करने के लिए ब्राउज़र का प्रिंट विकल्प चुनें।",
-        LabelsMissing = "ये कोड नहीं मिले: {0}",
-        LabelsTooMany = "एक शीट में अधिकतम {0} वस्तुएँ।",
-        LabelsNone = "प्रिंट करने के लिए वस्तुओं के कोड दें, जैसे /labels?codes=CODE1,CODE2",
         LabelScan = "जाँचने के लिए स्कैन करें",
         LabelMadeBy = "निर्माता: {0}",
 

@@ -111,9 +111,6 @@ public static partial class PageTexts
         LabelsTitle = "لیبل شیٹ",
         LabelsIntro = "100% پیمانے پر پرنٹ کریں۔ ہر لیبل سلائی والے ٹیگ کے لیے 60 × 35 ملی میٹر کا ہے۔",
         LabelsPrintHint = "پرنٹ کرنے کے لیے براؤزر کا پرنٹ اختیار استعمال کریں۔",
-        LabelsMissing = "یہ کوڈ نہیں ملے: {0}",
-        LabelsTooMany = "ایک شیٹ میں زیادہ سے زیادہ {0} چیزیں۔",
-        LabelsNone = "پرنٹ کرنے کے لیے چیزوں کے کوڈ دیں، مثلاً /labels?codes=CODE1,CODE2",
         LabelScan = "تصدیق کے لیے اسکین کریں",
         LabelMadeBy = "بنانے والے: {0}",
 

@@ -112,13 +112,12 @@ public sealed class VerificationPages(
 
     /// <summary>The printable label sheet.</summary>
     public async Task<HtmlPage> LabelsAsync(
-        HttpRequest request, Language lang, IReadOnlyList<PieceVerificationView> pieces, IReadOnlyList<string> missing)
+        HttpRequest request, Language lang, IReadOnlyList<PieceVerificationView> pieces)
     {
         var page = await renderer.RenderAsync<LabelSheet>(new Dictionary<string, object?>
         {
             [nameof(LabelSheet.Chrome)] = Chrome(request, lang, request.Path, keepQuery: true),
             [nameof(LabelSheet.Pieces)] = pieces,
-            [nameof(LabelSheet.Missing)] = missing,
         });
         return new HtmlPage(page, StatusCodes.Status200OK, "no-store");
     }
