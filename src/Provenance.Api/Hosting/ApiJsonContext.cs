@@ -53,5 +53,6 @@ namespace Provenance.Api.Hosting;
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(IReadOnlyList<Products.Craft>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 

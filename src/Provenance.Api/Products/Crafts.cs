@@ -94,7 +94,7 @@ public static class Crafts
     public static string KeyOf(string craft, string field = "craft") =>
         Resolve(craft) ?? throw ApiProblemException.Unprocessable(
             $"{field}: '{(craft.Length > MaxLength ? craft[..MaxLength] + "…" : craft)}' is not a known craft. " +
-            $"Accepted: {AcceptedKeys} (or a common spelling of one, e.g. 'Kani shawl').", "UnknownCraft");
+            $"Accepted: {AcceptedKeys} (or a common spelling of one, e.g. 'Kani shawl'; GET /api/crafts lists them).", "UnknownCraft");
 
     /// <summary>
     /// How a stored craft is shown and counted: its key when it resolves, else the stored text trimmed (free text from

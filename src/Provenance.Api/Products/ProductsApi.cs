@@ -21,6 +21,8 @@ public static class ProductsApi
             .WithRequestExample(new RegisterBatchRequest([Example, Example with { Title = "Kani shawl, chinar motif" }]));
         group.MapGet("/{code}", Get).AllowAnonymous()
             .WithSummary("A piece with makers, events, custody history and on-chain proof; every record checked against the chain");
+        routes.MapGet("/api/crafts", () => TypedResults.Ok(Crafts.All)).WithTags("Pieces").AllowAnonymous()
+            .WithSummary("The craft catalogue: the keys a piece or artisan's craft may take, display names, accepted variants");
         routes.MapGet("/api/actors/{id}/pieces", InCustody).WithTags("Pieces").RequireAuthorization(Roles.Policies.Actor)
             .WithSummary("Pieces currently in the custody of an actor (the actor itself or an admin)");
         return routes;

@@ -54,6 +54,26 @@ public sealed class CraftTests(ChainFixture chain) : IDisposable
     }
 
     [Fact]
+    public async Task GetCrafts_Anonymous_ListsTheCatalogueTheWriteApiAccepts()
+    {
+        var api = new ApiDriver(_factory);
+
+        var crafts = await api.Anonymous.GetFromJsonAsync<JsonElement>("/api/crafts");
+
+        crafts.EnumerateArray().Select(c => c.GetProperty("key").GetString()).Should()
+            .Equal("pashmina", "kani", "sozni", "crewel", "carpet", "papier-mache", "walnut-carving", "willow-wicker");
+        var kani = crafts.EnumerateArray().Single(c => c.GetProperty("key").GetString() == "kani");
+        kani.GetProperty("name").GetString().Should().Be("Kani shawl");
+        kani.GetProperty("variants").EnumerateArray().Select(v => v.GetString()).Should().Contain("pashmina-kani");
+        foreach (var craft in crafts.EnumerateArray())
+        {
+            var key = craft.GetProperty("key").GetString();
+            craft.GetProperty("variants").EnumerateArray().Prepend(craft.GetProperty("key")).Append(craft.GetProperty("name"))
+                .Select(v => Crafts.Resolve(v.GetString())).Should().AllBe(key, "every listed spelling is accepted as its key");
+        }
+    }
+
+    [Fact]
     public async Task Crafts_VariantsAndFreeTextStoredBefore_StoredAsKeyShownFilteredAndCountedUnderIt()
     {
         var api = new ApiDriver(_factory);
