@@ -5,7 +5,7 @@
 // Each line also carries the CPU time per write the phase cost each process (gateway, chain node, this driver), read
 // from /proc: on a machine shared with other work, wall-clock rates move with the load, CPU per write much less.
 // Usage: node scripts/bench-load.js --base URL --admin-key KEY --rpc URL --deployment FILE [--levels 1,16,64] [--per-client 10]
-//        [--gateway-pid PID] [--chain-pid PID]
+//        [--gateway-pid PID] [--chain-pid PID] [--paths gateway,direct] [--warmup N]
 'use strict';
 const fs = require('fs');
 const crypto = require('crypto');
@@ -16,6 +16,11 @@ const BASE = args.base;
 const ADMIN = args['admin-key'];
 const LEVELS = (args.levels || '1,16,64').split(',').map(Number);
 const PER_CLIENT = Number(args['per-client'] || 10);
+const PATHS = (args.paths || 'gateway,direct').split(',');
+// Warm-up: calls per client at concurrency WARMUP_CLIENTS through the gateway before any measured phase, not measured
+// (a long-running gateway has its hot code compiled by the JIT's optimizing tier; a fresh process has not).
+const WARMUP = Number(args.warmup || 0);
+const WARMUP_CLIENTS = 16;
 const DEPLOYMENT = JSON.parse(fs.readFileSync(args.deployment, 'utf8'));
 const DEV_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const ABI = [
@@ -93,14 +98,14 @@ async function onboard(n) {
 }
 
 // Runs `perClient` calls per client at concurrency `clients`; `call(client, i)` returns { ackedAt, opId? , confirmedAt? }.
-async function runGateway(kind, actors, pieces) {
+async function runGateway(kind, actors, pieces, perClient = PER_CLIENT) {
   const cpu0 = cpuNow();
   const t0 = now();
   const acks = [];
   const ops = [];
   const started = new Map();
   await Promise.all(actors.map(async (a, c) => {
-    for (let i = 0; i < PER_CLIENT; i++) {
+    for (let i = 0; i < perClient; i++) {
       const s = now();
       const r = kind === 'registration'
         ? await http('POST', '/api/pieces', a.apiKey, { craft: 'kani', title: `Bench ${c}-${i}`, makers: [{ actorId: a.id, part: 'weaver' }], materials: ['pashmina'] })
@@ -182,6 +187,13 @@ async function directWallets(provider, contract, n) {
   const provider = new ethers.JsonRpcProvider(args.rpc, undefined, { batchMaxCount: 1, cacheTimeout: -1 });
   provider.pollingInterval = 20;
   const contract = new ethers.Contract(DEPLOYMENT.address, ABI, provider);
+  if (WARMUP > 0) {
+    const actors = await onboard(WARMUP_CLIENTS);
+    const reg = await runGateway('registration', actors, null, WARMUP);
+    const pieces = actors.map((_, c) => reg.ops.filter((o) => o.client === c).map((o) => o.code));
+    await runGateway('event', actors, pieces, WARMUP);
+    console.error(`warm-up: ${WARMUP_CLIENTS} clients x ${WARMUP} registrations, then as many events, confirmed (not measured)`);
+  }
   for (const level of LEVELS) {
     const actors = await onboard(level);
     let before = cpuNow();
@@ -191,6 +203,7 @@ async function directWallets(provider, contract, n) {
     before = cpuNow();
     console.log(JSON.stringify(withCpu((await runGateway('event', actors, pieces)).result, before)));
 
+    if (!PATHS.includes('direct')) continue;
     const wallets = await directWallets(provider, contract, level);
     const ids = [];
     before = cpuNow();

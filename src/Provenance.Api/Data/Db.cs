@@ -1,4 +1,5 @@
 using System.Data;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -26,6 +27,9 @@ public sealed class Db
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lazy<Task> _writer;
     private static readonly AsyncLocal<bool> InWriter = new();
+
+    // Pooled SQLite handles whose read pragmas are already set (they stay set on the handle across pool reuse).
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _readPragmasSet = new();
 
     /// <summary>Builds the factory from the storage options.</summary>
     public Db(IOptions<StorageOptions> options)
@@ -98,10 +102,27 @@ public sealed class Db
         return await write.Result.Task;
     }
 
-    /// <summary>Runs a read on a fresh connection.</summary>
+    /// <summary>Runs a read on a connection from the pool.</summary>
+    /// <remarks>
+    /// A read needs only the busy timeout and foreign keys, which stay set on a pooled SQLite handle, so they are set
+    /// once per handle rather than on every read (<c>synchronous</c> only matters when a write commits; every writer
+    /// opens through <see cref="OpenAsync"/>, which sets all pragmas each time).
+    /// </remarks>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        var handle = connection.Handle;
+        if (handle is null || !_readPragmasSet.TryGetValue(handle, out _))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA foreign_keys=ON;", cancellationToken: ct));
+            if (handle is not null)
+            {
+                _readPragmasSet.AddOrUpdate(handle, handle);
+            }
+        }
+
         return await work(connection);
     }
 

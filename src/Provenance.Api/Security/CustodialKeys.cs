@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -12,6 +13,10 @@ namespace Provenance.Api.Security;
 /// </summary>
 public sealed class CustodialKeys(Db db, KeyVault vault)
 {
+    private const int MaxCachedKeys = 10_000;
+
+    private readonly ConcurrentDictionary<string, SealedSecret> _sealed = new(StringComparer.Ordinal);
+
     /// <summary>Creates a custodial key for <paramref name="actorId"/> in the caller's transaction; returns its address.</summary>
     public async Task<string> CreateAsync(
         SqliteConnection c, IDbTransaction tx, string actorId, CancellationToken ct, byte[]? privateKey = null)
@@ -34,12 +39,32 @@ public sealed class CustodialKeys(Db db, KeyVault vault)
     }
 
     /// <summary>Opens the custodial key of <paramref name="actorId"/>; null when the actor brings its own wallet.</summary>
+    /// <remarks>
+    /// A committed custodial key never changes, so its sealed form (ciphertext, nonce, tag — what the store holds) is
+    /// kept in memory after the first read; the plaintext is still made for each signing only, and cleared by the caller.
+    /// </remarks>
     public async Task<byte[]?> OpenAsync(string actorId, CancellationToken ct)
     {
-        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<(byte[] N, byte[] C, byte[] T)>(new CommandDefinition(
-            "SELECT nonce, ciphertext, tag FROM custodial_keys WHERE actor_id = @actorId", new { actorId },
-            cancellationToken: ct)), ct);
-        return row.C is null ? null : vault.Open(new SealedSecret(row.N, row.C, row.T), actorId);
+        if (!_sealed.TryGetValue(actorId, out var secret))
+        {
+            var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<(byte[] N, byte[] C, byte[] T)>(new CommandDefinition(
+                "SELECT nonce, ciphertext, tag FROM custodial_keys WHERE actor_id = @actorId", new { actorId },
+                cancellationToken: ct)), ct);
+            if (row.C is null)
+            {
+                return null;
+            }
+
+            secret = new SealedSecret(row.N, row.C, row.T);
+            if (_sealed.Count >= MaxCachedKeys)
+            {
+                _sealed.Clear();
+            }
+
+            _sealed[actorId] = secret;
+        }
+
+        return vault.Open(secret, actorId);
     }
 
     /// <summary>Returns the gateway's own key <paramref name="name"/> (e.g. "relayer"), creating it on first use.</summary>

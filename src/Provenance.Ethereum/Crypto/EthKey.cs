@@ -18,21 +18,26 @@ public sealed class EthKey
     [ThreadStatic] private static HMacDsaKCalculator? _kCalculator;
 
     private readonly BcBigInteger _d;
-    private readonly byte[] _publicKey;
+
+    // The public key costs a point multiplication; signing does not need it, so it is derived on first use.
+    private readonly Lazy<(byte[] PublicKey, Address Address)> _public;
 
     private EthKey(BcBigInteger d)
     {
         _d = d;
-        var q = Secp256k1.BaseMultiplier.Multiply(Secp256k1.G, d).Normalize();
-        _publicKey = Secp256k1.ToPublicKey64(q);
-        Address = Address.FromPublicKey(_publicKey);
+        _public = new Lazy<(byte[], Address)>(() =>
+        {
+            var q = Secp256k1.BaseMultiplier.Multiply(Secp256k1.G, _d).Normalize();
+            var publicKey = Secp256k1.ToPublicKey64(q);
+            return (publicKey, Address.FromPublicKey(publicKey));
+        }, LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>The uncompressed public key, 64 bytes (x ‖ y).</summary>
-    public ReadOnlySpan<byte> PublicKey => _publicKey;
+    public ReadOnlySpan<byte> PublicKey => _public.Value.PublicKey;
 
     /// <summary>The account address derived from the public key.</summary>
-    public Address Address { get; }
+    public Address Address => _public.Value.Address;
 
     /// <summary>Generates a new key from the operating system's cryptographic random number generator.</summary>
     public static EthKey Generate()
