@@ -1,18 +1,22 @@
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Utilities;
 using Provenance.Ethereum.Hex;
-using Secp256k1Context = NBitcoin.Secp256k1.Context;
 using BcBigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace Provenance.Ethereum.Crypto;
 
 /// <summary>
 /// A secp256k1 private key (SEC 1) with its public key and Ethereum address. Signs 32-byte hashes with ECDSA using
-/// RFC 6979 deterministic nonces (HMAC-SHA256, libsecp256k1's algorithm via NBitcoin.Secp256k1), normalises to low-s
+/// RFC 6979 deterministic nonces (HMAC-SHA256 via BouncyCastle's <c>HMacDsaKCalculator</c>), normalises to low-s
 /// (EIP-2) and returns the recovery id, so the signature is exactly what ethers.js / geth produce for the same key and
 /// hash. <see cref="ToString"/> shows only the address, never the secret.
 /// </summary>
 public sealed class EthKey
 {
+    [ThreadStatic] private static HMacDsaKCalculator? _kCalculator;
+
     private readonly BcBigInteger _d;
 
     // The public key costs a point multiplication; signing does not need it, so it is derived on first use.
@@ -23,20 +27,9 @@ public sealed class EthKey
         _d = d;
         _public = new Lazy<(byte[], Address)>(() =>
         {
-            Span<byte> secret = stackalloc byte[32];
-            Secp256k1.WriteFixed32(_d, secret);
-            try
-            {
-                using var key = Secp256k1Context.Instance.CreateECPrivKey(secret);
-                Span<byte> encoded = stackalloc byte[65];
-                key.CreatePubKey().WriteToSpan(false, encoded, out _);
-                var publicKey = encoded[1..].ToArray();
-                return (publicKey, Address.FromPublicKey(publicKey));
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(secret);
-            }
+            var q = Secp256k1.BaseMultiplier.Multiply(Secp256k1.G, _d).Normalize();
+            var publicKey = Secp256k1.ToPublicKey64(q);
+            return (publicKey, Address.FromPublicKey(publicKey));
         }, LazyThreadSafetyMode.PublicationOnly);
     }
 
@@ -105,12 +98,8 @@ public sealed class EthKey
 
     /// <summary>
     /// Signs a 32-byte hash: RFC 6979 nonce, low-s, recovery id. The caller hashes (e.g. a transaction's signing hash,
-    /// an EIP-712 or EIP-191 digest).
+    /// an EIP-191 or EIP-712 digest).
     /// </summary>
-    /// <remarks>
-    /// libsecp256k1's algorithm (NBitcoin.Secp256k1): its default nonce is RFC 6979 with HMAC-SHA256 over the key and the
-    /// hash, and it normalises s to the lower half, flipping the recovery id — the signature ethers.js and geth make.
-    /// </remarks>
     public EthSignature Sign(ReadOnlySpan<byte> hash)
     {
         if (hash.Length != 32)
@@ -118,31 +107,42 @@ public sealed class EthKey
             throw new ArgumentException("ECDSA here signs a 32-byte hash.", nameof(hash));
         }
 
-        Span<byte> secret = stackalloc byte[32];
-        Secp256k1.WriteFixed32(_d, secret);
-        try
+        var message = hash.ToArray();
+        var n = Secp256k1.N;
+        var e = new BcBigInteger(1, message);
+        var kCalculator = _kCalculator ??= new HMacDsaKCalculator(new Sha256Digest());
+        kCalculator.Init(n, _d, message);
+        while (true)
         {
-            using var key = Secp256k1Context.Instance.CreateECPrivKey(secret);
-            if (!key.TrySignRecoverable(hash, out var signature) || signature is null)
+            var k = kCalculator.NextK();
+            var point = Secp256k1.BaseMultiplier.Multiply(Secp256k1.G, k).Normalize();
+            var x = point.AffineXCoord.ToBigInteger();
+            var r = x.Mod(n);
+            if (r.SignValue == 0)
             {
-                throw new CryptographicException("secp256k1 signing failed.");
+                continue;
             }
 
-            signature.Deconstruct(out var r, out var s, out var recoveryId);
-            if (recoveryId > 1)
+            var s = BigIntegers.ModOddInverse(n, k).Multiply(e.Add(_d.Multiply(r))).Mod(n);
+            if (s.SignValue == 0)
+            {
+                continue;
+            }
+
+            if (x.CompareTo(n) >= 0)
             {
                 // R.x ≥ n (probability ~2^-128): Ethereum's v cannot express it; such a signature is never made.
                 throw new CryptographicException("Signature with R.x ≥ n cannot be expressed with an Ethereum recovery id.");
             }
 
-            Span<byte> rs = stackalloc byte[64];
-            r.WriteToSpan(rs[..32]);
-            s.WriteToSpan(rs[32..]);
-            return EthSignature.FromParts(rs[..32], rs[32..], (byte)recoveryId);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(secret);
+            var recoveryId = point.AffineYCoord.TestBitZero() ? 1 : 0;
+            if (s.CompareTo(Secp256k1.HalfN) > 0)
+            {
+                s = n.Subtract(s);
+                recoveryId ^= 1;
+            }
+
+            return EthSignature.FromBouncyCastle(r, s, (byte)recoveryId);
         }
     }
 

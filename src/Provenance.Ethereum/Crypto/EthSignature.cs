@@ -150,8 +150,14 @@ public sealed class EthSignature : IEquatable<EthSignature>
     /// <inheritdoc />
     public override string ToString() => ToHex();
 
-    internal static EthSignature FromParts(ReadOnlySpan<byte> r, ReadOnlySpan<byte> s, byte yParity) =>
-        new(r.ToArray(), s.ToArray(), yParity);
+    internal static EthSignature FromBouncyCastle(BcBigInteger r, BcBigInteger s, byte yParity)
+    {
+        var rBytes = new byte[32];
+        var sBytes = new byte[32];
+        Secp256k1.WriteFixed32(r, rBytes);
+        Secp256k1.WriteFixed32(s, sBytes);
+        return new EthSignature(rBytes, sBytes, yParity);
+    }
 
     private static EthSignature Validated(byte[] r, byte[] s, int yParity)
     {
