@@ -212,6 +212,14 @@ public sealed class Db
                     continue;
                 }
 
+                if (group.Count == 1)
+                {
+                    // Alone in its transaction: no savepoint needed — if it throws, the transaction is rolled back
+                    // (disposed uncommitted) below and the write gets its own error.
+                    await write.RunAsync(connection, tx);
+                    continue;
+                }
+
                 await connection.ExecuteAsync(new CommandDefinition("SAVEPOINT group_write", transaction: tx));
                 try
                 {
