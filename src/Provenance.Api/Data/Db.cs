@@ -23,6 +23,7 @@ public sealed class Db
     private readonly string _connectionString;
     private readonly int _busyTimeoutMs;
     private readonly int _maxWritesPerCommit;
+    private readonly int _walAutoCheckpointPages;
     private readonly Channel<IQueuedWrite> _writes = Channel.CreateUnbounded<IQueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lazy<Task> _writer;
@@ -37,6 +38,7 @@ public sealed class Db
         var o = options.Value;
         _busyTimeoutMs = o.BusyTimeoutMs;
         _maxWritesPerCommit = o.MaxWritesPerCommit;
+        _walAutoCheckpointPages = o.WalAutoCheckpointPages;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = o.DatabasePath,
@@ -59,13 +61,17 @@ public sealed class Db
         void Fail(Exception error);
     }
 
-    /// <summary>Opens a connection with the store's pragmas applied.</summary>
+    /// <summary>
+    /// Opens a connection with the store's pragmas applied (its commits checkpoint the log only past
+    /// <see cref="StorageOptions.WalAutoCheckpointPages"/>: <see cref="WalCheckpointer"/> does it in the background).
+    /// </summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+            $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; " +
+            $"PRAGMA wal_autocheckpoint={_walAutoCheckpointPages};",
             cancellationToken: ct));
         return connection;
     }

@@ -20,6 +20,20 @@ public sealed class StorageOptions
     [Range(1, 10_000, ErrorMessage = "Storage:MaxWritesPerCommit must be between 1 and 10000.")]
     public int MaxWritesPerCommit { get; set; } = 256;
 
+    /// <summary>
+    /// How often (ms) the write-ahead log is checkpointed into the database file in the background (PASSIVE: it waits
+    /// for no reader or writer), so that acknowledgements do not wait for a checkpoint inside their commit.
+    /// </summary>
+    [Range(50, 60_000, ErrorMessage = "Storage:CheckpointIntervalMs must be between 50 and 60000.")]
+    public int CheckpointIntervalMs { get; set; } = 1_000;
+
+    /// <summary>
+    /// Write-ahead log size (pages) past which a committing writer checkpoints by itself, as SQLite does by default at
+    /// 1000 pages: the backstop should the background checkpoints fall behind.
+    /// </summary>
+    [Range(100, 1_000_000, ErrorMessage = "Storage:WalAutoCheckpointPages must be between 100 and 1000000.")]
+    public int WalAutoCheckpointPages { get; set; } = 10_000;
+
     /// <summary>Full path of the SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "provenance.db");
 

@@ -120,6 +120,54 @@ public sealed class GroupCommitTests : IDisposable
         TestDb.Column<long>(_path, "SELECT k FROM t ORDER BY k").Should().Equal(1, 2, 3);
     }
 
+    [Fact]
+    public async Task WriteAsync_AloneAndThrowingAfterItsInsert_RolledBackWithItsOwnError()
+    {
+        // One write in the queue: it runs without a savepoint, so its error must roll back the transaction itself.
+        var act = () => _db.WriteAsync<int>(async (c, tx) =>
+        {
+            await c.ExecuteAsync("INSERT INTO t(k, v) VALUES (1, 'lost')", transaction: tx);
+            throw new InvalidOperationException("alone and failing");
+        }, CancellationToken.None);
+
+        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("alone and failing");
+        TestDb.Count(_path, "t").Should().Be(0);
+        await _db.WriteAsync((c, tx) => c.ExecuteAsync("INSERT INTO t(k, v) VALUES (1, 'kept')", transaction: tx), CancellationToken.None);
+        TestDb.Column<string>(_path, "SELECT v FROM t").Should().Equal("kept");
+    }
+
+    [Fact]
+    public async Task WalCheckpointer_AfterWrites_CopiesTheLogIntoTheDatabaseFile()
+    {
+        var options = new StorageOptions { DataDirectory = _directory.FullName, CheckpointIntervalMs = 50 };
+        var db = new Db(Options.Create(options));
+        var blob = new string('x', 100_000);
+        for (var i = 0; i < 10; i++)
+        {
+            await db.WriteAsync((c, tx) => c.ExecuteAsync("INSERT INTO t(k, v) VALUES (@i, @blob)", new { i, blob }, tx), CancellationToken.None);
+        }
+
+        // About 250 pages of log: below Storage:WalAutoCheckpointPages, so no commit checkpointed by itself.
+        new FileInfo(_path).Length.Should().BeLessThan(500_000);
+        var checkpointer = new WalCheckpointer(db, Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<WalCheckpointer>.Instance);
+        await checkpointer.StartAsync(CancellationToken.None);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (new FileInfo(_path).Length < 1_000_000 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            await checkpointer.StopAsync(CancellationToken.None);
+        }
+
+        new FileInfo(_path).Length.Should().BeGreaterThanOrEqualTo(1_000_000, "the background checkpoint copied the log's pages into the database file");
+        TestDb.Count(_path, "t").Should().Be(10);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
