@@ -3,9 +3,10 @@
 # confirmed/s, p50/p99), beside the same calls signed and sent directly to the same chain, one transaction per call
 # (no gateway), in the same run. Chain: a fresh Anvil (automine). Writes the "## Gateway throughput" section of
 # docs/benchmarks.md.
-# Before the measured phases a warm-up (16 clients × WARMUP registrations, then as many events, all confirmed) runs
-# through the gateway unmeasured: a long-running gateway serves from code the JIT has optimized, a fresh process
-# from quickly compiled code (the first thousand writes cost it two to three times the CPU).
+# Before the measured phases a warm-up (16 clients × WARMUP registrations, then as many events, all confirmed, then a
+# wait until the gateway is idle) runs through the gateway unmeasured: a long-running gateway serves from code the JIT
+# has optimized, a fresh process from quickly compiled code (its first two thousand writes cost it two to three times
+# the CPU; docs/durability.md §6).
 # Usage: scripts/bench-load.sh [--quick]
 #   --quick (or PROVENANCE_PROFILE=small): levels 1,16, 3 calls per client, a short warm-up; figures printed, the doc
 #   untouched.
@@ -109,8 +110,9 @@ if [ "$QUICK" = 0 ]; then
 
 Command: \`scripts/bench-load.sh\` ($(date -u +%Y-%m-%d), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) while it ran;
 Anvil automine, one gateway, one relayer key, $PER_CLIENT calls per client, so p99 is the $((PER_CLIENT * 16 / 100 + 1))th-worst acknowledgement of 16 clients' $((PER_CLIENT * 16));
-before the measured phases an unmeasured warm-up of 16 clients × $WARMUP registrations, then as many events, all confirmed, so the
-gateway runs JIT-optimized code as a long-running one does). "gateway" = HTTP write → 202 (acknowledged:
+before the measured phases an unmeasured warm-up of 16 clients × $WARMUP registrations, then as many events, all confirmed, then a
+wait until the gateway is idle (its JIT has compiled the hot code in the background), so the measured gateway runs optimized code as a
+long-running one does). "gateway" = HTTP write → 202 (acknowledged:
 durable in SQLite) → group-committed \`executeBatch\` → operation \`confirmed\`; "direct" = the same call signed by the
 caller's own key and sent as its own transaction (ethers v6), acknowledged when the node accepts it, confirmed with
 its receipt. Events are notes on the client's own pieces. With a load average above the core count other work
