@@ -55,6 +55,8 @@ rpc_answers() {
 
 # start_anvil PORT LOG [anvil args...] : starts Anvil (chain id 31337) on 127.0.0.1:PORT in the background, sets
 # CHAIN_PID (the caller stops it) and waits until it answers; fails with the log's path if it does not.
+# The states of older blocks Anvil writes to disk go to anvil-cache beside the log (its default, ~/.foundry/anvil/tmp,
+# keeps them after a kill: tens of GB after a few busy runs).
 start_anvil() {
   local port="$1" logfile="$2"
   shift 2
@@ -62,7 +64,7 @@ start_anvil() {
   local anvil
   anvil="$(ls "$ROOT"/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n 1 || true)"
   [ -n "$anvil" ] || anvil="$ROOT/node_modules/.bin/anvil"
-  "$anvil" --host 127.0.0.1 --port "$port" --chain-id 31337 "$@" >"$logfile" 2>&1 &
+  "$anvil" --host 127.0.0.1 --port "$port" --chain-id 31337 --cache-path "$(dirname "$logfile")/anvil-cache" "$@" >"$logfile" 2>&1 &
   CHAIN_PID=$!
   local _
   for _ in $(seq 1 150); do

@@ -7,6 +7,8 @@ namespace Provenance.Testing;
 /// <summary>
 /// A local EVM dev chain run as a child process for tests: a Hardhat node (in memory) or Anvil (optionally with a
 /// state file, for persistence drills). Started on a free loopback port; killed with its process tree on dispose.
+/// Anvil writes the states of older blocks to disk (by default under ~/.foundry/anvil/tmp, left behind when it is
+/// killed — tens of GB after a few busy runs); here they go to a directory of the process's own, deleted when it stops.
 /// </summary>
 public sealed class DevChainProcess : IAsyncDisposable
 {
@@ -24,10 +26,12 @@ public sealed class DevChainProcess : IAsyncDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string? _cacheDir;
 
-    private DevChainProcess(Process process, int port, string kind)
+    private DevChainProcess(Process process, int port, string kind, string? cacheDir)
     {
         _process = process;
+        _cacheDir = cacheDir;
         Port = port;
         Kind = kind;
         RpcUrl = $"http://127.0.0.1:{port}";
@@ -52,7 +56,7 @@ public sealed class DevChainProcess : IAsyncDisposable
     public static Task<DevChainProcess> StartHardhatAsync(CancellationToken ct = default)
     {
         var port = LoopbackPorts.Free();
-        return StartAsync("hardhat", "node", $"\"{RepoPaths.HardhatCli}\" node --hostname 127.0.0.1 --port {port}", port, ct);
+        return StartAsync("hardhat", "node", $"\"{RepoPaths.HardhatCli}\" node --hostname 127.0.0.1 --port {port}", port, ct, null);
     }
 
     /// <summary>
@@ -65,7 +69,8 @@ public sealed class DevChainProcess : IAsyncDisposable
     {
         var p = port ?? LoopbackPorts.Free();
         var anvil = Path.Combine(RepoPaths.Root, "node_modules", ".bin", "anvil");
-        var args = new StringBuilder($"--host 127.0.0.1 --port {p} --silent");
+        var cacheDir = Directory.CreateTempSubdirectory("provenance-anvil-").FullName;
+        var args = new StringBuilder($"--host 127.0.0.1 --port {p} --silent --cache-path \"{cacheDir}\"");
         if (stateFile is not null)
         {
             args.Append($" --state \"{stateFile}\" --state-interval {stateIntervalSeconds}");
@@ -76,7 +81,7 @@ public sealed class DevChainProcess : IAsyncDisposable
             args.Append(' ').Append(extraArgs);
         }
 
-        return StartAsync("anvil", anvil, args.ToString(), p, ct);
+        return StartAsync("anvil", anvil, args.ToString(), p, ct, cacheDir);
     }
 
     /// <summary>
@@ -129,6 +134,18 @@ public sealed class DevChainProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
         }
+
+        if (_cacheDir is not null && _process.HasExited)
+        {
+            try
+            {
+                Directory.Delete(_cacheDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // already gone, or a file still held: the temp directory is cleaned later
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -140,7 +157,7 @@ public sealed class DevChainProcess : IAsyncDisposable
     }
 
     private static async Task<DevChainProcess> StartAsync(
-        string kind, string fileName, string arguments, int port, CancellationToken ct)
+        string kind, string fileName, string arguments, int port, CancellationToken ct, string? cacheDir)
     {
         var psi = new ProcessStartInfo(fileName, arguments)
         {
@@ -149,7 +166,7 @@ public sealed class DevChainProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {kind}");
-        var chain = new DevChainProcess(process, port, kind);
+        var chain = new DevChainProcess(process, port, kind, cacheDir);
         process.OutputDataReceived += (_, e) => chain.Append(e.Data);
         process.ErrorDataReceived += (_, e) => chain.Append(e.Data);
         process.BeginOutputReadLine();

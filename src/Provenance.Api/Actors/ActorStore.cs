@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -45,9 +44,7 @@ public interface IActorOnboardingHook
 /// <summary>Actors: onboarding (actor row, API key, custodial key in one transaction) and look-ups.</summary>
 public sealed class ActorStore(Db db, CustodialKeys custodialKeys, IEnumerable<IActorOnboardingHook> hooks)
 {
-    private const int MaxCachedActors = 10_000;
-
-    private readonly ConcurrentDictionary<string, ActorRow> _byId = new(StringComparer.Ordinal);
+    private readonly CommittedRows<ActorRow> _byId = new();
 
     private const string Columns =
         "id AS Id, kind AS Kind, name AS Name, address AS Address, custodial AS Custodial, profile_json AS ProfileJson, created_at AS CreatedAt";
@@ -107,27 +104,9 @@ public sealed class ActorStore(Db db, CustodialKeys custodialKeys, IEnumerable<I
     /// A committed actor row never changes (its address is set inside the onboarding transaction), so rows found are
     /// kept in memory: the write path looks the caller (and each maker) up on every request.
     /// </remarks>
-    public async Task<ActorRow?> FindAsync(string id, CancellationToken ct)
-    {
-        if (_byId.TryGetValue(id, out var cached))
-        {
-            return cached;
-        }
-
-        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<ActorRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM actors WHERE id = @id", new { id }, cancellationToken: ct)), ct);
-        if (row is not null)
-        {
-            if (_byId.Count >= MaxCachedActors)
-            {
-                _byId.Clear();
-            }
-
-            _byId[id] = row;
-        }
-
-        return row;
-    }
+    public Task<ActorRow?> FindAsync(string id, CancellationToken ct) =>
+        _byId.GetOrLoadAsync(id, () => db.ReadAsync(c => c.QuerySingleOrDefaultAsync<ActorRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM actors WHERE id = @id", new { id }, cancellationToken: ct)), ct));
 
     /// <summary>An actor by chain address (any case), or null.</summary>
     public Task<ActorRow?> FindByAddressAsync(string address, CancellationToken ct) =>

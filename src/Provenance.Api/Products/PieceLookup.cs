@@ -29,7 +29,7 @@ public sealed class PieceRow
 /// <summary>Finds pieces by (user-typed) code and the calling actor.</summary>
 public sealed class PieceLookup(Db db, ActorStore actors)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PieceRow> _byCode = new(StringComparer.Ordinal);
+    private readonly CommittedRows<PieceRow> _byCode = new();
 
     /// <summary>The piece for a code as typed (normalised), or 404.</summary>
     public async Task<PieceRow> GetAsync(string code, CancellationToken ct)
@@ -40,28 +40,10 @@ public sealed class PieceLookup(Db db, ActorStore actors)
 
     /// <summary>The piece for a normalised code, or null.</summary>
     /// <remarks>A stored piece row (these columns) never changes: rows found are kept in memory for the write path.</remarks>
-    public async Task<PieceRow?> FindAsync(string code, CancellationToken ct)
-    {
-        if (_byCode.TryGetValue(code, out var cached))
-        {
-            return cached;
-        }
-
-        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<PieceRow>(new CommandDefinition(
+    public Task<PieceRow?> FindAsync(string code, CancellationToken ct) =>
+        _byCode.GetOrLoadAsync(code, () => db.ReadAsync(c => c.QuerySingleOrDefaultAsync<PieceRow>(new CommandDefinition(
             "SELECT code AS Code, piece_id AS PieceId, registrant_id AS RegistrantId, claim_signer AS ClaimSigner, created_at AS CreatedAt " +
-            "FROM pieces WHERE code = @code", new { code }, cancellationToken: ct)), ct);
-        if (row is not null)
-        {
-            if (_byCode.Count >= 10_000)
-            {
-                _byCode.Clear();
-            }
-
-            _byCode[code] = row;
-        }
-
-        return row;
-    }
+            "FROM pieces WHERE code = @code", new { code }, cancellationToken: ct)), ct));
 
     /// <summary>The calling actor.</summary>
     public async Task<ActorRow> CallerAsync(ClaimsPrincipal user, CancellationToken ct) =>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -13,9 +12,7 @@ namespace Provenance.Api.Security;
 /// </summary>
 public sealed class CustodialKeys(Db db, KeyVault vault)
 {
-    private const int MaxCachedKeys = 10_000;
-
-    private readonly ConcurrentDictionary<string, SealedSecret> _sealed = new(StringComparer.Ordinal);
+    private readonly CommittedRows<SealedSecret> _sealed = new();
 
     /// <summary>Creates a custodial key for <paramref name="actorId"/> in the caller's transaction; returns its address.</summary>
     public async Task<string> CreateAsync(
@@ -45,26 +42,14 @@ public sealed class CustodialKeys(Db db, KeyVault vault)
     /// </remarks>
     public async Task<byte[]?> OpenAsync(string actorId, CancellationToken ct)
     {
-        if (!_sealed.TryGetValue(actorId, out var secret))
+        var secret = await _sealed.GetOrLoadAsync(actorId, async () =>
         {
             var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<(byte[] N, byte[] C, byte[] T)>(new CommandDefinition(
                 "SELECT nonce, ciphertext, tag FROM custodial_keys WHERE actor_id = @actorId", new { actorId },
                 cancellationToken: ct)), ct);
-            if (row.C is null)
-            {
-                return null;
-            }
-
-            secret = new SealedSecret(row.N, row.C, row.T);
-            if (_sealed.Count >= MaxCachedKeys)
-            {
-                _sealed.Clear();
-            }
-
-            _sealed[actorId] = secret;
-        }
-
-        return vault.Open(secret, actorId);
+            return row.C is null ? null : new SealedSecret(row.N, row.C, row.T);
+        });
+        return secret is null ? null : vault.Open(secret, actorId);
     }
 
     /// <summary>Returns the gateway's own key <paramref name="name"/> (e.g. "relayer"), creating it on first use.</summary>
