@@ -15,7 +15,7 @@ public sealed class CrashDrillTests(ChainFixture chain)
     [Fact]
     public async Task Gateway_KilledDuringBurstsAndRestarted_EveryAcknowledgedWriteOnChainOnce()
     {
-        var (kills, clients) = Full ? (6, 8) : (3, 4);
+        var (kills, clients) = Full ? (8, 8) : (5, 4); // issue 5: at least 5 kills
         var data = Directory.CreateTempSubdirectory("provenance-drill-").FullName;
         var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var gateway = await GatewayProcess.StartAsync(data, masterKey, chain.Chain.RpcUrl, chain.DeploymentFile);
