@@ -49,6 +49,7 @@ internal static class AuditBench
             {
                 var chain = new Chain(Required("rpc"), Required("deployment"));
                 var head = await chain.Eth.GetBlockNumberAsync(ct);
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 long logs = 0;
                 var paging = options.ContainsKey("page-blocks") ? new LogPagingOptions { MaxBlockRange = (ulong)Int("page-blocks", 250) } : Provenance.Api.Indexing.Indexer.LogPaging;
@@ -57,7 +58,7 @@ internal static class AuditBench
                     logs += page.Logs.Count;
                 }
 
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"logs={logs} toBlock={head} seconds={watch.Elapsed.TotalSeconds:F2}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"logs={logs} toBlock={head} seconds={watch.Elapsed.TotalSeconds:F2} cpu={(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2}"));
                 return 0;
             }
 

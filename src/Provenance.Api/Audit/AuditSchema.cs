@@ -58,4 +58,14 @@ public static class AuditSchema
         CREATE INDEX piece_state_status ON piece_state(status);
         CREATE INDEX piece_state_artisan ON piece_state(artisan);
         """;
+
+    /// <summary>
+    /// Step 103: no query looks chain events up by transaction hash (the audit, the piece pages and provenance-verify
+    /// read a transaction's hash only as a column of rows found by piece, party, kind, time or chain position), so the
+    /// index on it went: it was one of seven B-trees every indexed log is inserted into, and the only one keyed by a
+    /// random 66-character text besides the piece's.
+    /// </summary>
+    public const string LeanerChainEvents = """
+        DROP INDEX IF EXISTS chain_events_tx;
+        """;
 }

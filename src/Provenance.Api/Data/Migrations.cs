@@ -195,6 +195,7 @@ public static class Migrations
             CREATE INDEX operation_attempts_tx ON operation_attempts(tx_hash);
             """),
         (300, "verification: scan counts and suspected-copy marks", Verification.Scans.ScanSchema.Sql),
+        (103, "audit: chain_events without the unused transaction-hash index", Audit.AuditSchema.LeanerChainEvents),
     ];
 
     /// <summary>Applies every step not yet applied; returns how many ran.</summary>
