@@ -71,6 +71,9 @@ internal sealed class FilterSql
     /// <summary>True when a selective term drives the query (looked up by index); false when the listing's order does.</summary>
     public bool Driven { get; set; }
 
+    /// <summary>The first block of a time range (the first page starts there), or null.</summary>
+    public long? FromBlock { get; set; }
+
     public static IReadOnlyList<string> Kinds(string? type)
     {
         if (string.IsNullOrWhiteSpace(type))
@@ -104,6 +107,7 @@ internal sealed class FilterSql
 /// One filter as SQL: <see cref="Indexed"/> (may be looked up through an index: drives the query),
 /// <see cref="Scanned"/> (the same condition, checked row by row as the listing is read in its own order), and
 /// <see cref="Count"/>, a query whose rows are the matches (null: it matches one piece at most). <see cref="Pieces"/>:
-/// its matches are pieces (else events).
+/// its matches are pieces (else events). <see cref="Ordered"/>: <see cref="Indexed"/> is one range of an index whose key
+/// continues in chain order (value, block_number, log_index), so it drives a page without sorting its matches.
 /// </summary>
-internal sealed record FilterTerm(string Indexed, string Scanned, string? Count, bool Pieces);
+internal sealed record FilterTerm(string Indexed, string Scanned, string? Count, bool Pieces, bool Ordered = false);

@@ -181,6 +181,13 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         SqliteConnection c, System.Data.Common.DbTransaction tx, Listing listing, FilterSql sql, AuditCursor cursor, int limit, CancellationToken ct)
     {
         var parameters = new DynamicParameters(sql.Parameters);
+        // A page starts at the cursor or at the time range's first block, whichever is later: the key range read starts
+        // there (the condition on block_number alone does not move the start of a (block_number, log_index) range).
+        if (sql.FromBlock is { } fromBlock && cursor.Block < fromBlock)
+        {
+            cursor = new AuditCursor(fromBlock, -1);
+        }
+
         parameters.Add("cb", cursor.Block);
         parameters.Add("cl", cursor.LogIndex);
         parameters.Add("limit", limit);
@@ -236,17 +243,19 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         if (f.Artisan is { } artisanId)
         {
             var artisan = await ActorAsync(artisanId, "artisan", ct);
-            sql.Parameters.Add("artisanId", artisan.Id);
             sql.Parameters.Add("artisanAddress", artisan.Address);
-            const string set = "SELECT piece_id FROM pieces WHERE registrant_id = @artisanId " +
-                               "UNION SELECT p2.piece_id FROM piece_makers m JOIN pieces p2 ON p2.code = m.piece_code WHERE m.actor_id = @artisanId " +
-                               "UNION SELECT piece_id FROM piece_state WHERE artisan = @artisanAddress";
-            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
-                // Each found from the piece (+ and CROSS JOIN keep the artisan's own indexes out of a per-row check).
-                $"(EXISTS (SELECT 1 FROM pieces pa WHERE pa.piece_id = {x}.piece_id AND +pa.registrant_id = @artisanId) " +
-                $"OR EXISTS (SELECT 1 FROM pieces pm CROSS JOIN piece_makers mm ON mm.piece_code = pm.code WHERE pm.piece_id = {x}.piece_id AND mm.actor_id = @artisanId) " +
-                $"OR EXISTS (SELECT 1 FROM piece_state sa WHERE sa.piece_id = {x}.piece_id AND +sa.artisan = @artisanAddress))",
-                set, Pieces: true));
+            // The artisan's pieces: those whose artisan on chain (each event's artisan column) is theirs — one range of the
+            // artisan index — and those they make with another artisan (chain_co_makers, from the registrations' makers on
+            // chain; one seek shows whether there are any). The gateway registers a piece with its registrant's address, so
+            // the registrant's pieces are among the first.
+            const string others = "SELECT piece_id FROM chain_co_makers WHERE address = @artisanAddress";
+            var coMaker = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+                $"SELECT 1 FROM chain_co_makers WHERE address = @artisanAddress LIMIT 1", sql.Parameters, tx, cancellationToken: ct)) is not null;
+            const string own = "SELECT piece_id FROM chain_events WHERE artisan = @artisanAddress AND +kind = 'Registration'";
+            terms.Add(coMaker
+                ? new FilterTerm($"({x}.artisan = @artisanAddress OR {x}.piece_id IN ({others}))",
+                    $"(+{x}.artisan = @artisanAddress OR +{x}.piece_id IN ({others}))", $"{own} UNION {others}", Pieces: true)
+                : new FilterTerm($"{x}.artisan = @artisanAddress", $"+{x}.artisan = @artisanAddress", own, Pieces: true, Ordered: true));
         }
 
         if (f.Handler is { } handlerId)
@@ -267,31 +276,27 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
 
         if (!string.IsNullOrWhiteSpace(f.Craft))
         {
-            // A catalogue key or variant matches every stored spelling of that craft (free text from before the catalogue).
-            sql.Parameters.Add("crafts", await CraftSpellings.OfAsync(c, tx, f.Craft, ct));
-            const string set = "SELECT p3.piece_id FROM records r3 JOIN pieces p3 ON p3.code = r3.piece_code " +
-                               "WHERE r3.kind = 'piece' AND json_extract(r3.json, '$.craft') IN @crafts";
-            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
-                // CROSS JOIN and +kind: found from the piece (one seek each), never by scanning the craft's index per row.
-                $"EXISTS (SELECT 1 FROM pieces pc CROSS JOIN records rc ON rc.piece_code = pc.code WHERE pc.piece_id = {x}.piece_id " +
-                "AND +rc.kind = 'piece' AND json_extract(rc.json, '$.craft') IN @crafts)", set, Pieces: true));
+            // A catalogue key or variant matches every stored spelling of that craft (free text from before the catalogue);
+            // each event carries its piece's stored spelling (craft column). One spelling is one range of the craft index.
+            var crafts = await CraftSpellings.OfAsync(c, tx, f.Craft, ct);
+            sql.Parameters.Add("crafts", crafts);
+            const string matches = "SELECT piece_id FROM chain_events WHERE craft IN @crafts AND +kind = 'Registration'";
+            terms.Add(new FilterTerm($"{x}.craft IN @crafts", $"+{x}.craft IN @crafts", matches, Pieces: true, Ordered: crafts.Count == 1));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Cluster))
         {
             sql.Parameters.Add("cluster", f.Cluster.Trim());
-            const string set = "SELECT p4.piece_id FROM pieces p4 JOIN actors a4 ON a4.id = p4.registrant_id " +
-                               "WHERE json_extract(a4.profile_json, '$.cluster') = @cluster";
-            terms.Add(new FilterTerm($"{x}.piece_id IN ({set})",
-                $"EXISTS (SELECT 1 FROM pieces pl JOIN actors al ON al.id = pl.registrant_id WHERE pl.piece_id = {x}.piece_id " +
-                "AND json_extract(al.profile_json, '$.cluster') = @cluster)", set, Pieces: true));
+            const string matches = "SELECT piece_id FROM chain_events WHERE cluster = @cluster AND +kind = 'Registration'";
+            terms.Add(new FilterTerm($"{x}.cluster = @cluster", $"+{x}.cluster = @cluster", matches, Pieces: true, Ordered: true));
         }
 
         if (FilterSql.Kinds(f.Type) is { Count: > 0 } kinds)
         {
             sql.Parameters.Add("kinds", kinds);
             const string matches = "SELECT piece_id FROM chain_events WHERE kind IN @kinds";
-            terms.Add(EventTerm(events, (a, plus) => $"{plus}{a}.kind IN @kinds", matches));
+            // One kind on the events listing is one range of the kind index (kind, block_number, log_index).
+            terms.Add(EventTerm(events, (a, plus) => $"{plus}{a}.kind IN @kinds", matches) with { Ordered = events && kinds.Count == 1 });
         }
 
         if (FilterSql.StatusName(f.Status) is { } status)
@@ -314,6 +319,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             var block = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT block_number FROM chain_events WHERE block_time >= @ts ORDER BY block_time, block_number LIMIT 1", new { ts = start.ToUnixTimeSeconds() }, tx, cancellationToken: ct));
             sql.Empty |= block is null;
+            sql.FromBlock = block;
             sql.Where.Add($"{x}.block_number >= @fromBlock");
             sql.Parameters.Add("fromBlock", block ?? long.MaxValue);
         }
@@ -358,6 +364,10 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             return exact; // one piece
         }
 
+        // A term read in chain order through its own index (Ordered) costs about a page of rows (more when other terms
+        // reject rows in its range); it drives unless a term matching fewer than √(page × rows) rows does.
+        var ordered = factor > 0 ? terms.FirstOrDefault(t => t.Ordered) : null;
+
         var sizes = await c.QuerySingleAsync<(long Events, long Pieces)>(new CommandDefinition(
             "SELECT COALESCE((SELECT MAX(rowid) FROM chain_events), 0), COALESCE((SELECT MAX(rowid) FROM piece_state), 0)",
             transaction: tx, cancellationToken: ct));
@@ -365,7 +375,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
         var perPiece = Math.Max(1.0, (double)sizes.Events / Math.Max(1, sizes.Pieces));
         var threshold = factor * Math.Sqrt((limit + 1.0) * Math.Max(1, rows));
         (FilterTerm Term, double Rows)? best = null;
-        foreach (var term in terms)
+        foreach (var term in terms.Where(t => !t.Ordered))
         {
             // In listing rows: a piece set of k pieces is k·perPiece events or k pieces; an event-level term of n events is
             // n events, or at most n pieces.
@@ -382,7 +392,7 @@ public sealed class AuditStore(Db db, ActorStore actors, IOptions<AuditOptions> 
             }
         }
 
-        return best?.Term;
+        return best?.Term ?? ordered;
     }
 
     private async Task<ActorRow> ActorAsync(string id, string filter, CancellationToken ct) =>

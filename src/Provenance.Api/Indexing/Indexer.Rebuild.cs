@@ -12,7 +12,7 @@ public sealed partial class Indexer
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>
-    /// Drops the index (events, piece projection, remembered block hashes, cursor) and indexes again from the deployment
+    /// Drops the index (events, co-makers, piece projection, remembered block hashes, cursor) and indexes again from the deployment
     /// block, using nothing but the chain. Returns the block indexed to.
     /// </summary>
     public async Task<long> RebuildAsync(CancellationToken ct)
@@ -21,7 +21,7 @@ public sealed partial class Indexer
         try
         {
             await db.WriteAsync(async (c, tx) => await c.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM chain_events; DELETE FROM piece_state; DELETE FROM index_blocks; DELETE FROM index_cursor;",
+                "DELETE FROM chain_events; DELETE FROM chain_co_makers; DELETE FROM piece_state; DELETE FROM index_blocks; DELETE FROM index_cursor;",
                 transaction: tx, cancellationToken: ct)), ct);
             logger.LogWarning("Indexer: index dropped; rebuilding from block {From}", deployment.DeployBlock);
             return await CatchUpLockedAsync(ct);

@@ -66,6 +66,7 @@ public sealed partial class Indexer(
         }
 
         var filter = HistoryFilter(deployment, codec);
+        var attributes = new PieceAttributes();
         // Two stages: the next page is downloaded, decoded and its blocks' times read while this one is written.
         var pages = eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, LogPaging, ct).GetAsyncEnumerator(ct);
         async Task<PreparedPage?> PrepareNextAsync() => await pages.MoveNextAsync() ? await PrepareAsync(pages.Current, ct) : null;
@@ -75,7 +76,7 @@ public sealed partial class Indexer(
             while (await next is { } page)
             {
                 next = PrepareNextAsync();
-                await WriteAsync(page, ct);
+                await WriteAsync(page, attributes, ct);
             }
         }
         finally
@@ -132,18 +133,27 @@ public sealed partial class Indexer(
     /// Writes a page in one transaction: the events, the projection (one row per piece the page touches, folded in
     /// memory), the remembered block hashes and the cursor.
     /// </summary>
-    private Task WriteAsync(PreparedPage prepared, CancellationToken ct)
+    private Task WriteAsync(PreparedPage prepared, PieceAttributes attributes, CancellationToken ct)
     {
         var (decoded, end, blockTimes) = prepared;
         return PageTransactionAsync(async (c, tx) =>
         {
+            await attributes.LoadAsync(c, tx, decoded, ct);
             using var statements = new Statements(c);
             var projection = new Projection();
             foreach (var log in decoded)
             {
                 var blockTime = blockTimes[log.Log.BlockNumber];
-                if (Insert(statements, log, blockTime, ct))
+                if (Insert(statements, log, blockTime, attributes[log.PieceId], ct))
                 {
+                    if (log.Kind == EventKind.Registration)
+                    {
+                        foreach (var maker in log.Makers.Where(m => m != log.Actor))
+                        {
+                            statements.Execute(InsertCoMaker, ct, ("@address", maker), ("@pieceId", log.PieceId), ("@block", (long)log.Log.BlockNumber));
+                        }
+                    }
+
                     projection.Apply(log.PieceId, log.Kind, log.Seq, log.Actor, log.Counterparty, log.Head, log.Status, (long)log.Log.BlockNumber, blockTime);
                 }
             }
@@ -272,7 +282,8 @@ public sealed partial class Indexer(
                     "WHERE block_number <= @keep AND piece_id IN (SELECT piece_id FROM piece_state WHERE block_number > @keep) ORDER BY block_number, log_index",
                     new { keep }, tx, cancellationToken: ct))).ToList();
             await c.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM chain_events WHERE block_number > @keep; DELETE FROM index_blocks WHERE number > @keep; " +
+                "DELETE FROM chain_events WHERE block_number > @keep; DELETE FROM chain_co_makers WHERE block_number > @keep; " +
+                "DELETE FROM index_blocks WHERE number > @keep; " +
                 "DELETE FROM piece_state WHERE block_number > @keep;", new { keep }, tx, cancellationToken: ct));
             using (var statements = new Statements(c))
             {
@@ -298,11 +309,15 @@ public sealed partial class Indexer(
     private const int RewindBatch = 100;
 
     private const string InsertEvent =
-        "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json, block_time) " +
-        "VALUES (@block, @logIndex, @blockHash, @txHash, @pieceId, @name, @kind, @seq, @actor, @counterparty, @recordHash, @args, @blockTime)";
+        "INSERT OR IGNORE INTO chain_events(block_number, log_index, block_hash, tx_hash, piece_id, name, kind, seq, actor, counterparty, record_hash, args_json, block_time, artisan, craft, cluster) " +
+        "VALUES (@block, @logIndex, @blockHash, @txHash, @pieceId, @name, @kind, @seq, @actor, @counterparty, @recordHash, @args, @blockTime, @artisan, @craft, @cluster)";
+
+    /// <summary>A registration's maker other than its artisan (the audit's artisan filter, <see cref="Audit.AuditSchema.FilterColumns"/>).</summary>
+    private const string InsertCoMaker =
+        "INSERT OR IGNORE INTO chain_co_makers(address, piece_id, block_number) VALUES (@address, @pieceId, @block)";
 
     /// <summary>Inserts a history entry; false when it was indexed before (then the projection already has it).</summary>
-    private static bool Insert(Statements statements, PieceLog log, long blockTime, CancellationToken ct)
+    private static bool Insert(Statements statements, PieceLog log, long blockTime, PieceAttributes.Values piece, CancellationToken ct)
     {
         var args = System.Text.Json.JsonSerializer.Serialize(new IndexedArgs(log.Head, log.Status?.ToString(), log.Makers),
             Hosting.ApiJsonContext.Default.IndexedArgs);
@@ -310,7 +325,65 @@ public sealed partial class Indexer(
             ("@block", (long)log.Log.BlockNumber), ("@logIndex", (long)log.Log.LogIndex), ("@blockHash", log.Log.BlockHash),
             ("@txHash", log.Log.TransactionHash), ("@pieceId", log.PieceId), ("@name", log.Name), ("@kind", log.Kind.ToString()),
             ("@seq", log.Seq), ("@actor", log.Actor), ("@counterparty", log.Counterparty), ("@recordHash", log.RecordHash), ("@args", args),
-            ("@blockTime", blockTime)) == 1;
+            ("@blockTime", blockTime), ("@artisan", piece.Artisan), ("@craft", piece.Craft), ("@cluster", piece.Cluster)) == 1;
+    }
+
+    /// <summary>
+    /// The artisan, craft and cluster of each piece a pass indexes, written on every event of the piece (the audit
+    /// filters' ordered indexes, <see cref="Audit.AuditSchema.FilterColumns"/>): read once per piece and pass, with one
+    /// query per page for the pieces it has not seen yet, using the same expressions as the migration's backfill. The
+    /// artisan is the registration's actor — from the page itself when the registration is in it, else from the
+    /// projection written by an earlier page.
+    /// </summary>
+    private sealed class PieceAttributes
+    {
+        public readonly record struct Values(string? Artisan, string? Craft, string? Cluster);
+
+        /// <summary>Pieces remembered at most (a pass over a larger history reads some twice).</summary>
+        private const int MaxPieces = 1_000_000;
+
+        private const string Lookup =
+            $"SELECT piece_id AS PieceId, {Audit.AuditSchema.ArtisanOfPiece} AS Artisan, {Audit.AuditSchema.CraftOfPiece} AS Craft, " +
+            $"{Audit.AuditSchema.ClusterOfPiece} AS Cluster FROM (SELECT value AS piece_id FROM json_each(@ids)) AS chain_events";
+
+        private readonly Dictionary<string, Values> _pieces = new(StringComparer.Ordinal);
+
+        public Values this[string pieceId] => _pieces[pieceId];
+
+        public async Task LoadAsync(SqliteConnection c, SqliteTransaction tx, List<PieceLog> logs, CancellationToken ct)
+        {
+            var registered = new Dictionary<string, string>(StringComparer.Ordinal);
+            var missing = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var log in logs)
+            {
+                if (log.Kind == EventKind.Registration)
+                {
+                    registered[log.PieceId] = log.Actor;
+                }
+
+                if (!_pieces.ContainsKey(log.PieceId))
+                {
+                    missing.Add(log.PieceId);
+                }
+            }
+
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            if (_pieces.Count + missing.Count > MaxPieces)
+            {
+                _pieces.Clear();
+            }
+
+            var ids = System.Text.Json.JsonSerializer.Serialize(missing.ToArray(), Hosting.ApiJsonContext.Default.StringArray);
+            foreach (var row in await c.QueryAsync<(string PieceId, string? Artisan, string? Craft, string? Cluster)>(
+                         new CommandDefinition(Lookup, new { ids }, tx, cancellationToken: ct)))
+            {
+                _pieces[row.PieceId] = new Values(registered.GetValueOrDefault(row.PieceId) ?? row.Artisan, row.Craft, row.Cluster);
+            }
+        }
     }
 
     /// <summary>

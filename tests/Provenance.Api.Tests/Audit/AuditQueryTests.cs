@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Provenance.Api.Actors;
@@ -116,6 +117,32 @@ public sealed class AuditQueryTests(ChainFixture chain, AuditScenario scenario) 
                 events.Should().NotBeEmpty($"the scenario has events by {JsonSerializer.Serialize(filter)}");
             }
         }
+    }
+
+    [Fact]
+    public async Task FilterColumns_BackfilledByMigration_SameAsIndexed()
+    {
+        var s = await scenario.EnsureAsync(chain);
+        var db = s.Factory.Services.GetRequiredService<Db>();
+        const string columns = "SELECT block_number || ':' || log_index || ' ' || COALESCE(artisan, '-') || ' ' || COALESCE(craft, '-') || ' ' || " +
+                               "COALESCE(cluster, '-') FROM chain_events ORDER BY block_number, log_index";
+        const string coMakers = "SELECT address || ' ' || piece_id || ' ' || block_number FROM chain_co_makers ORDER BY address, piece_id";
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        await using var tx = c.BeginTransaction(deferred: false);
+        var indexed = (await c.QueryAsync<string>(columns, transaction: tx)).ToList();
+        var indexedCoMakers = (await c.QueryAsync<string>(coMakers, transaction: tx)).ToList();
+
+        // The rows as step 104 found them (no filter columns, no co-makers), then its backfill; rolled back.
+        await c.ExecuteAsync("UPDATE chain_events SET artisan = NULL, craft = NULL, cluster = NULL; DELETE FROM chain_co_makers;", transaction: tx);
+        await c.ExecuteAsync(AuditSchema.FilterColumnsBackfill, transaction: tx);
+        var backfilled = (await c.QueryAsync<string>(columns, transaction: tx)).ToList();
+        var backfilledCoMakers = (await c.QueryAsync<string>(coMakers, transaction: tx)).ToList();
+        await tx.RollbackAsync();
+
+        backfilled.Should().Equal(indexed);
+        backfilledCoMakers.Should().Equal(indexedCoMakers);
+        indexed.Should().Contain(r => r.EndsWith(" kani Kanihama"), "the indexer wrote the journey piece's craft and cluster");
+        indexedCoMakers.Should().Contain(r => r.StartsWith(s.Embroiderer.Address + " ", StringComparison.OrdinalIgnoreCase), "the embroiderer makes the weaver's journey piece");
     }
 
     // Every item of a listing in pages of two (the cursor path), as keys.
