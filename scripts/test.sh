@@ -26,6 +26,8 @@ dotnet test Provenance.sln -c Release --no-build --nologo --logger "console;verb
   > "$TEST_LOG" 2>&1 || status=$?
 # Show everything except the long list of passing tests, then each project's totals.
 grep -Ev '^\s+Passed |^\s*$|^(Total tests|\s+(Passed|Failed|Skipped):|\s*Total time)' "$TEST_LOG" | tail -n 400 || true
+# Every failing test with its message and stack, wherever it is in the log (the tail above may not reach it).
+grep -E -A40 '\[FAIL\]|^\s+Failed ' "$TEST_LOG" | head -n 600 || true
 grep -E '^(Total tests|\s+(Passed|Failed|Skipped):|Test Run|\s*Total time)' "$TEST_LOG" || true
 if [ "$status" -ne 0 ]; then log "dotnet test failed (exit $status)"; exit "$status"; fi
 log "all tests passed"
