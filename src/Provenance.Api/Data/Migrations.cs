@@ -197,6 +197,7 @@ public static class Migrations
         (300, "verification: scan counts and suspected-copy marks", Verification.Scans.ScanSchema.Sql),
         (103, "audit: chain_events without the unused transaction-hash index", Audit.AuditSchema.LeanerChainEvents),
         (104, "audit: the piece's artisan, craft and cluster on its chain events, indexed in chain order", Audit.AuditSchema.FilterColumns),
+        (105, "index: the indexes a rebuild sets aside while it refills the index tables", Indexing.Indexer.DeferredIndexesTable),
     ];
 
     /// <summary>Applies every step not yet applied; returns how many ran.</summary>

@@ -23,10 +23,17 @@ public sealed partial class Indexer(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var restored = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!restored)
+                {
+                    await RestoreIndexesAsync(stoppingToken); // a rebuild this store was in when its process stopped
+                    restored = true;
+                }
+
                 status.Indexed(await CatchUpAsync(stoppingToken));
                 await Task.Delay(options.Value.IndexerPollMs, stoppingToken);
             }
@@ -67,8 +74,10 @@ public sealed partial class Indexer(
 
         var filter = HistoryFilter(deployment, codec);
         var attributes = new PieceAttributes();
-        // Two stages: the next page is downloaded, decoded and its blocks' times read while this one is written.
-        var pages = eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, LogPaging, ct).GetAsyncEnumerator(ct);
+        // Three stages: pages are downloaded ahead (ReadAhead), the next one is decoded and its blocks' times read while
+        // this one is written.
+        var pages = ReadAheadAsync(eth.GetLogsPagedAsync(filter, (ulong)(cursor + 1), (ulong)head, LogPaging, ct), PagesAhead, ct)
+            .GetAsyncEnumerator(ct);
         async Task<PreparedPage?> PrepareNextAsync() => await pages.MoveNextAsync() ? await PrepareAsync(pages.Current, ct) : null;
         var next = PrepareNextAsync();
         try
@@ -94,6 +103,53 @@ public sealed partial class Indexer(
         }
 
         return head;
+    }
+
+    /// <summary>
+    /// Pages downloaded ahead of the one being decoded. The download of a page (the node's work and the parsing of its
+    /// JSON) is the longest stage; started only once the page before was decoded, it waited for that decoding on every
+    /// page. Two pages waiting keep the download going while a decode or a write takes longer than usual.
+    /// </summary>
+    private const int PagesAhead = 2;
+
+    /// <summary>
+    /// Enumerates <paramref name="source"/> on a task of its own, up to <paramref name="depth"/> items ahead of the
+    /// consumer; its failure reaches the consumer at the item it failed on, and leaving the enumeration stops it.
+    /// </summary>
+    private static async IAsyncEnumerable<T> ReadAheadAsync<T>(
+        IAsyncEnumerable<T> source, int depth, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ahead = System.Threading.Channels.Channel.CreateBounded<T>(
+            new System.Threading.Channels.BoundedChannelOptions(depth) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var item in source.WithCancellation(stop.Token))
+                {
+                    await ahead.Writer.WriteAsync(item, stop.Token);
+                }
+
+                ahead.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                ahead.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var item in ahead.Reader.ReadAllAsync(ct))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await producer; // completes the channel, never throws
+        }
     }
 
     /// <summary>
@@ -183,19 +239,54 @@ public sealed partial class Indexer(
     /// </summary>
     private async Task PageTransactionAsync(Func<SqliteConnection, SqliteTransaction, Task> work, CancellationToken ct)
     {
-        await using var gate = await db.EnterWriteGateAsync(ct);
-        await using var c = await db.OpenAsync(ct);
-        var cache = await c.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA cache_size", cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition($"PRAGMA cache_size = -{PageCacheKib}", cancellationToken: ct));
-        try
+        await using var connection = await IndexConnection.OpenAsync(db, ct);
+        await connection.CommitAsync(work, ct);
+    }
+
+    /// <summary>
+    /// A connection for the indexer's own transactions, each committed under the store's write gate. Its page cache is
+    /// raised (<see cref="PageCacheKib"/>), and its commits are <c>synchronous=NORMAL</c>: the index is derived from the
+    /// chain, so a commit that a power cut takes back (never a process crash, in WAL mode; and always whole, with the
+    /// cursor it moved) is indexed again on the next pass; skipping an fsync per page leaves the disk to the commits of
+    /// acknowledged writes. Both are set back when the connection returns to the pool.
+    /// </summary>
+    private sealed class IndexConnection : IAsyncDisposable
+    {
+        private readonly Db _db;
+        private readonly SqliteConnection _connection;
+        private readonly long _cacheSize;
+
+        private IndexConnection(Db db, SqliteConnection connection, long cacheSize) =>
+            (_db, _connection, _cacheSize) = (db, connection, cacheSize);
+
+        public static async Task<IndexConnection> OpenAsync(Db db, CancellationToken ct)
         {
-            await using var tx = c.BeginTransaction(deferred: false);
-            await work(c, tx);
+            var c = await db.OpenAsync(ct);
+            var cache = await c.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA cache_size", cancellationToken: ct));
+            var connection = new IndexConnection(db, c, cache);
+            await c.ExecuteAsync(new CommandDefinition($"PRAGMA cache_size = -{PageCacheKib}; PRAGMA synchronous = NORMAL", cancellationToken: ct));
+            return connection;
+        }
+
+        public async Task CommitAsync(Func<SqliteConnection, SqliteTransaction, Task> work, CancellationToken ct)
+        {
+            await using var gate = await _db.EnterWriteGateAsync(ct);
+            await using var tx = _connection.BeginTransaction(deferred: false);
+            await work(_connection, tx);
             await tx.CommitAsync(ct);
         }
-        finally
+
+        public async ValueTask DisposeAsync()
         {
-            await c.ExecuteAsync(new CommandDefinition($"PRAGMA cache_size = {cache}", cancellationToken: CancellationToken.None));
+            try
+            {
+                await _connection.ExecuteAsync(new CommandDefinition(
+                    $"PRAGMA cache_size = {_cacheSize}; PRAGMA synchronous = FULL", cancellationToken: CancellationToken.None));
+            }
+            finally
+            {
+                await _connection.DisposeAsync();
+            }
         }
     }
 

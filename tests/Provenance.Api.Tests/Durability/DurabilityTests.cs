@@ -203,6 +203,9 @@ public sealed class DurabilityTests(ChainFixture chain)
         var live = await api.IndexedAsync(head);
         TestDb.Count(factory.DatabasePath, "chain_events").Should().BeGreaterThan(0);
 
+        var indexes = IndexDefinitions(factory.DatabasePath);
+        indexes.Should().Contain(d => d.StartsWith("chain_events_craft ", StringComparison.Ordinal));
+
         // Tampering changes the digest; the rebuild from the chain restores it.
         TestDb.Execute(factory.DatabasePath, "DELETE FROM chain_events WHERE rowid = (SELECT MAX(rowid) FROM chain_events)");
         var tampered = await api.Admin.GetFromJsonAsync<JsonElement>("/api/admin/index");
@@ -215,7 +218,16 @@ public sealed class DurabilityTests(ChainFixture chain)
         rebuilt.GetProperty("digest").GetString().Should().Be(live.GetProperty("digest").GetString());
         _ = handler;
 
+        // The indexes it set aside while it refilled the tables are back, as they were.
+        IndexDefinitions(factory.DatabasePath).Should().Equal(indexes);
+        TestDb.Count(factory.DatabasePath, "index_deferred").Should().Be(0);
+
         // Not for everyone.
         (await artisan.Client.PostAsync("/api/admin/index/rebuild", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
+
+    /// <summary>Name and definition of every secondary index of the tables a rebuild refills.</summary>
+    internal static List<string> IndexDefinitions(string databasePath) => TestDb.Column<string>(databasePath,
+        "SELECT name || ' ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL " +
+        "AND tbl_name IN ('chain_events', 'chain_co_makers', 'piece_state', 'index_blocks') ORDER BY name");
 }
