@@ -26,24 +26,47 @@ public sealed class RegistryCodec(RegistryAbi registry) : IRegistryCodec
     public byte[] GrantRole(string roleName, string account) =>
         registry.Client.GrantRole(Keccak.Keccak256(roleName), Address.Parse(account)).Data;
 
+    /// <summary>
+    /// The checksummed text of the actors' addresses met in logs (a history names few actors; EIP-55 hashes each
+    /// address, which was about half of a log's decoding). A piece's claim signer and owner are its own, so not kept. Bounded: emptied when it reaches <see cref="MaxAddresses"/>.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Address, string> _addresses = new();
+
+    private const int MaxAddresses = 65_536;
+
+    private string Text(Address address)
+    {
+        if (_addresses.TryGetValue(address, out var text))
+        {
+            return text;
+        }
+
+        if (_addresses.Count >= MaxAddresses)
+        {
+            _addresses.Clear();
+        }
+
+        return _addresses[address] = address.ToString();
+    }
+
     /// <inheritdoc />
     public RegistryLog? Decode(EthLog log)
     {
         static string Hex(byte[] value) => HexConvert.ToHex(value);
         return RegistryDeclarations.Decode(log) switch
         {
-            PieceRegistered e => new PieceLog(log, nameof(PieceRegistered), Hex(e.Id), EventKind.Registration, 1, e.Artisan.ToString(),
-                e.ClaimSigner.ToString(), Hex(e.RecordHash), Hex(e.Head), PieceStatus.Active, e.Makers.Select(m => m.ToString()).ToArray()),
-            EventAppended e => new PieceLog(log, nameof(EventAppended), Hex(e.Id), e.Kind, (long)e.Seq, e.Actor.ToString(), null,
+            PieceRegistered e => new PieceLog(log, nameof(PieceRegistered), Hex(e.Id), EventKind.Registration, 1, Text(e.Artisan),
+                e.ClaimSigner.ToString(), Hex(e.RecordHash), Hex(e.Head), PieceStatus.Active, e.Makers.Select(Text).ToArray()),
+            EventAppended e => new PieceLog(log, nameof(EventAppended), Hex(e.Id), e.Kind, (long)e.Seq, Text(e.Actor), null,
                 Hex(e.RecordHash), Hex(e.Head), e.Kind == EventKind.Sale ? PieceStatus.Sold : null, []),
-            CustodyTransferred e => new PieceLog(log, nameof(CustodyTransferred), Hex(e.Id), EventKind.Handoff, (long)e.Seq, e.From.ToString(),
-                e.To.ToString(), Hex(e.RecordHash), Hex(e.Head), null, []),
-            StatusChanged e => new PieceLog(log, nameof(StatusChanged), Hex(e.Id), e.Kind, (long)e.Seq, e.Actor.ToString(), null,
+            CustodyTransferred e => new PieceLog(log, nameof(CustodyTransferred), Hex(e.Id), EventKind.Handoff, (long)e.Seq, Text(e.From),
+                Text(e.To), Hex(e.RecordHash), Hex(e.Head), null, []),
+            StatusChanged e => new PieceLog(log, nameof(StatusChanged), Hex(e.Id), e.Kind, (long)e.Seq, Text(e.Actor), null,
                 Hex(e.RecordHash), Hex(e.Head), e.Status, []),
             PieceClaimed e => new PieceLog(log, nameof(PieceClaimed), Hex(e.Id), EventKind.Claim, (long)e.Seq, e.ClaimSigner.ToString(),
                 e.Owner.ToString(), SignedAction.ZeroHash, Hex(e.Head), PieceStatus.Claimed, []),
             ActionSucceeded e => new ActionSucceededLog(log, (int)e.Index),
-            ActionFailed e => new ActionFailedLog(log, (int)e.Index, e.Signer.ToString(), (long)e.Nonce, e.NonceConsumed, registry.DecodeError(e.Reason)),
+            ActionFailed e => new ActionFailedLog(log, (int)e.Index, Text(e.Signer), (long)e.Nonce, e.NonceConsumed, registry.DecodeError(e.Reason)),
             _ => null,
         };
     }
