@@ -197,7 +197,7 @@ TITLE="Auditor queries"
   echo
   echo "| measurement | range | seconds | baseline (same run) | ratio |"
   echo "|---|---|---:|---:|---:|"
-  echo "| index rebuild (\`dotnet Provenance.Api.dll rebuild-index\`: drop, then every page downloaded, decoded, its blocks' times read, written) | blocks $(json_field deployBlock <"$WORK/deployment.json")–$TO_BLOCK, $LOG_COUNT logs, $PIECES pieces | $REBUILD_SECONDS | raw \`eth_getLogs\` of the same logs, paged as the indexer pages (faster of $RAW1 s before and $RAW2 s after the rebuild): $RAW_SECONDS s | $RATIO |"
+  echo "| index rebuild (\`dotnet Provenance.Api.dll rebuild-index\`: drop, then every page downloaded, decoded, its blocks' times read, written; then the indexes set aside created again) | blocks $(json_field deployBlock <"$WORK/deployment.json")–$TO_BLOCK, $LOG_COUNT logs, $PIECES pieces | $REBUILD_SECONDS | raw \`eth_getLogs\` of the same logs, paged as the indexer pages (faster of $RAW1 s before and $RAW2 s after the rebuild): $RAW_SECONDS s | $RATIO |"
   echo "| the same command's wall time (process start, migrations check, rebuild, digest of the new index) | | $COMMAND_SECONDS | | |"
   echo "| CPU time of the rebuild (the rebuild-index process, all threads, drop → last commit; the node's own CPU not counted) | | $REBUILD_CPU | CPU time of the raw download's process (the faster run): $RAW_CPU s | $(awk -v r="$REBUILD_CPU" -v b="$RAW_CPU" 'BEGIN{printf "%.2f", r/b}') |"
   echo "| integrity check, \`GET /api/audit/integrity\` | every piece (clean: $INTEGRITY_CLEAN) | $INTEGRITY_SECONDS | | |"
