@@ -116,7 +116,7 @@ public sealed partial class Indexer(
     /// Enumerates <paramref name="source"/> on a task of its own, up to <paramref name="depth"/> items ahead of the
     /// consumer; its failure reaches the consumer at the item it failed on, and leaving the enumeration stops it.
     /// </summary>
-    private static async IAsyncEnumerable<T> ReadAheadAsync<T>(
+    internal static async IAsyncEnumerable<T> ReadAheadAsync<T>(
         IAsyncEnumerable<T> source, int depth, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
