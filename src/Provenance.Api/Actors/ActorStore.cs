@@ -44,7 +44,7 @@ public interface IActorOnboardingHook
 /// <summary>Actors: onboarding (actor row, API key, custodial key in one transaction) and look-ups.</summary>
 public sealed class ActorStore(Db db, CustodialKeys custodialKeys, IEnumerable<IActorOnboardingHook> hooks)
 {
-    private readonly CommittedRows<ActorRow> _byId = new();
+    private readonly ImmutableCache<string, ActorRow> _byId = new();
 
     private const string Columns =
         "id AS Id, kind AS Kind, name AS Name, address AS Address, custodial AS Custodial, profile_json AS ProfileJson, created_at AS CreatedAt";

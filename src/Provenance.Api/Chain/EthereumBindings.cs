@@ -1,4 +1,5 @@
 using System.Numerics;
+using Provenance.Api.Data;
 using Provenance.Ethereum;
 using Provenance.Ethereum.Abi;
 using Provenance.Ethereum.Contracts.Registry;
@@ -28,26 +29,11 @@ public sealed class RegistryCodec(RegistryAbi registry) : IRegistryCodec
 
     /// <summary>
     /// The checksummed text of the actors' addresses met in logs (a history names few actors; EIP-55 hashes each
-    /// address, which was about half of a log's decoding). A piece's claim signer and owner are its own, so not kept. Bounded: emptied when it reaches <see cref="MaxAddresses"/>.
+    /// address, which was about half of a log's decoding). A piece's claim signer and owner are its own, so not kept.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Address, string> _addresses = new();
+    private readonly ImmutableCache<Address, string> _addressTexts = new(65_536);
 
-    private const int MaxAddresses = 65_536;
-
-    private string Text(Address address)
-    {
-        if (_addresses.TryGetValue(address, out var text))
-        {
-            return text;
-        }
-
-        if (_addresses.Count >= MaxAddresses)
-        {
-            _addresses.Clear();
-        }
-
-        return _addresses[address] = address.ToString();
-    }
+    private string Text(Address address) => _addressTexts.GetOrAdd(address, a => a.ToString());
 
     /// <inheritdoc />
     public RegistryLog? Decode(EthLog log)

@@ -29,7 +29,7 @@ public sealed class PieceRow
 /// <summary>Finds pieces by (user-typed) code and the calling actor.</summary>
 public sealed class PieceLookup(Db db, ActorStore actors)
 {
-    private readonly CommittedRows<PieceRow> _byCode = new();
+    private readonly ImmutableCache<string, PieceRow> _byCode = new();
 
     /// <summary>The piece for a code as typed (normalised), or 404.</summary>
     public async Task<PieceRow> GetAsync(string code, CancellationToken ct)

@@ -12,7 +12,7 @@ namespace Provenance.Api.Security;
 /// </summary>
 public sealed class CustodialKeys(Db db, KeyVault vault)
 {
-    private readonly CommittedRows<SealedSecret> _sealed = new();
+    private readonly ImmutableCache<string, SealedSecret> _sealed = new();
 
     /// <summary>Creates a custodial key for <paramref name="actorId"/> in the caller's transaction; returns its address.</summary>
     public async Task<string> CreateAsync(
