@@ -43,8 +43,7 @@ public sealed class OnboardingTests : IDisposable
         var response = await admin.PostAsJsonAsync("/api/actors/artisans", new { name = "A", craft = "pottery", cluster = "Kanihama" });
 
         response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        var detail = (await ProblemResponse.ReadAsync(response)).Detail;
         detail.Should().Contain("'pottery'").And.Contain("pashmina, kani, sozni, crewel, carpet, papier-mache, walnut-carving, willow-wicker");
         TestDb.Count(_factory.DatabasePath, "actors").Should().Be(before);
     }

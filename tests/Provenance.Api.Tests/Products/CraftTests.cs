@@ -38,11 +38,10 @@ public sealed class CraftTests(ChainFixture chain) : IDisposable
         foreach (var (response, field) in new[] { (single, "craft: 'pottery'"), (batch, "pieces[1].craft: 'machine shawl'") })
         {
             response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
-            response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-            problem.GetProperty("status").GetInt32().Should().Be(422);
-            problem.GetProperty("code").GetString().Should().Be("UnknownCraft");
-            var detail = problem.GetProperty("detail").GetString()!;
+            var problem = await ProblemResponse.ReadAsync(response);
+            problem.Status.Should().Be(422);
+            problem.Code.Should().Be("UnknownCraft");
+            var detail = problem.Detail!;
             detail.Should().Contain(field);
             foreach (var craft in Crafts.All)
             {

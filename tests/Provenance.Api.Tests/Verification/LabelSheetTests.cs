@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Provenance.Api.Tests.Support;
 using Provenance.Api.Tests.Verification.Support;
 using Provenance.Api.Verification;
 
@@ -86,11 +87,9 @@ public sealed class LabelSheetTests(VerificationFixture fixture)
         var response = await client.GetAsync($"/labels?codes={piece.Code},{unknown.ToLowerInvariant()}");
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        problem.GetProperty("status").GetInt32().Should().Be(404);
-        problem.GetProperty("title").GetString().Should().Be("Unknown pieces");
-        problem.GetProperty("detail").GetString().Should().Be($"No piece has these codes: {unknown}.");
+        var problem = await ProblemResponse.ReadAsync(response);
+        problem.Title.Should().Be("Unknown pieces");
+        problem.Detail.Should().Be($"No piece has these codes: {unknown}.");
         (await response.Content.ReadAsStringAsync()).Should().NotContain("data-code", "a sheet is printed whole or not at all");
     }
 
@@ -105,9 +104,8 @@ public sealed class LabelSheetTests(VerificationFixture fixture)
         var response = await client.GetAsync($"/labels?codes={piece.Code}");
 
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(30));
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32().Should().Be(503);
+        (await ProblemResponse.ReadAsync(response)).Status.Should().Be(503);
     }
 
     [Fact]
@@ -175,8 +173,7 @@ public sealed class LabelSheetTests(VerificationFixture fixture)
         var forgedResponse = await forged.GetAsync($"/labels?codes={piece.Code}");
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32().Should().Be(401);
+        (await ProblemResponse.ReadAsync(response)).Status.Should().Be(401);
         forgedResponse.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await response.Content.ReadAsStringAsync()).Should().NotContain(piece.Code);
     }
@@ -194,11 +191,9 @@ public sealed class LabelSheetTests(VerificationFixture fixture)
         var allowed = await client.GetAsync($"/labels?codes={mine.Code}");
 
         refused.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        problem.GetProperty("status").GetInt32().Should().Be(403);
-        problem.GetProperty("title").GetString().Should().Be("Not your pieces");
-        problem.GetProperty("detail").GetString().Should().Contain(theirs.Code).And.NotContain(mine.Code);
+        var problem = await ProblemResponse.ReadAsync(refused);
+        problem.Title.Should().Be("Not your pieces");
+        problem.Detail.Should().Contain(theirs.Code).And.NotContain(mine.Code);
         allowed.StatusCode.Should().Be(HttpStatusCode.OK);
         (await allowed.Content.ReadAsStringAsync()).Should().Contain($"data-code=\"{mine.Code}\"");
     }
@@ -220,9 +215,7 @@ public sealed class LabelSheetTests(VerificationFixture fixture)
     private static async Task<(int Status, string? Title, string? Detail)> ProblemAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json", path);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        problem.GetProperty("status").GetInt32().Should().Be((int)response.StatusCode, path);
-        return (problem.GetProperty("status").GetInt32(), problem.GetProperty("title").GetString(), problem.GetProperty("detail").GetString());
+        var problem = await ProblemResponse.ReadAsync(response, path);
+        return (problem.Status, problem.Title, problem.Detail);
     }
 }
