@@ -57,11 +57,14 @@ internal sealed record PageServices(
         return (null, await Pages.UnknownAsync(http.Request, lang, code));
     }
 
+    /// <summary>Retry-After (seconds) of a 503 when the store cannot be read.</summary>
+    public const string UnavailableRetryAfter = "30";
+
     /// <summary>503 with a plain page when the store cannot be read.</summary>
     public Task<HtmlPage> UnavailableAsync(HttpContext http, Language lang, PieceSourceUnavailableException ex)
     {
         Logger.LogWarning(ex, "Verification source unavailable");
-        http.Response.Headers.RetryAfter = "30";
+        http.Response.Headers.RetryAfter = UnavailableRetryAfter;
         return Pages.MessageAsync(http.Request, lang, lang.Text.UnavailableTitle, lang.Text.UnavailableText,
             StatusCodes.Status503ServiceUnavailable);
     }

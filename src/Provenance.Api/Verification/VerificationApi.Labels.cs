@@ -59,8 +59,7 @@ internal static partial class VerificationApi
         catch (PieceSourceUnavailableException ex)
         {
             s.Logger.LogWarning(ex, "Verification source unavailable");
-            http.Response.Headers.RetryAfter = "30";
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Store unavailable", "The pieces cannot be read right now; retry later.");
+            return Unavailable(http, "Store unavailable", "The pieces cannot be read right now; retry later.");
         }
 
         if (unknown.Count > 0)

@@ -43,8 +43,7 @@ internal static partial class VerificationApi
         }
         catch (PieceSourceUnavailableException)
         {
-            http.Response.Headers.RetryAfter = "30";
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Verification unavailable", "Pieces cannot be read right now.");
+            return Unavailable(http, "Verification unavailable", "Pieces cannot be read right now.");
         }
 
         if (view is null)

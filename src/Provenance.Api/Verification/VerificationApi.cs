@@ -106,4 +106,11 @@ internal static partial class VerificationApi
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    /// <summary>503 when the pieces cannot be read, with the retry delay the HTML pages give (<see cref="PageServices.UnavailableAsync"/>).</summary>
+    private static ProblemHttpResult Unavailable(HttpContext http, string title, string detail)
+    {
+        http.Response.Headers.RetryAfter = PageServices.UnavailableRetryAfter;
+        return Problem(StatusCodes.Status503ServiceUnavailable, title, detail);
+    }
 }
