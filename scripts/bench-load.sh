@@ -7,16 +7,29 @@
 # wait until the gateway is idle) runs through the gateway unmeasured: a long-running gateway serves from code the JIT
 # has optimized, a fresh process from quickly compiled code (its first two thousand writes cost it two to three times
 # the CPU; docs/durability.md §6).
-# Usage: scripts/bench-load.sh [--quick]
-#   --quick (or PROVENANCE_PROFILE=small): levels 1,16, 3 calls per client, a short warm-up; figures printed, the doc
-#   untouched.
+# Usage: scripts/bench-load.sh [--quick] [--levels 1,16,64] [--per-client N] [--paths gateway,direct]
+#   --quick (or PROVENANCE_PROFILE=small): levels 1,16, 3 calls per client, a short warm-up.
+#   --levels, --per-client, --paths: a partial run (e.g. the concurrency-16 phase alone, to compare two settings of the
+#   gateway given as DOTNET_* or Chain__* environment variables, which the gateway inherits).
+#   Any of these prints the figures and leaves the doc untouched; only the default run writes its section.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LEVELS=1,16,64
 PER_CLIENT=40
+PATHS=gateway,direct
 WARMUP=50
-QUICK=0
-if [ "${1:-}" = "--quick" ] || [ "${PROVENANCE_PROFILE:-}" = "small" ]; then LEVELS=1,16; PER_CLIENT=3; WARMUP=5; QUICK=1; fi
+WRITE_DOC=1
+[ "${PROVENANCE_PROFILE:-}" = "small" ] && { LEVELS=1,16; PER_CLIENT=3; WARMUP=5; WRITE_DOC=0; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) LEVELS=1,16; PER_CLIENT=3; WARMUP=5; WRITE_DOC=0 ;;
+    --levels) LEVELS="$2"; WRITE_DOC=0; shift ;;
+    --per-client) PER_CLIENT="$2"; WRITE_DOC=0; shift ;;
+    --paths) PATHS="$2"; WRITE_DOC=0; shift ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 cd "$ROOT"
 ensure_apt curl python3 ca-certificates
@@ -64,7 +77,7 @@ done
 
 log "load: warm-up 16 clients × $WARMUP, then levels $LEVELS, $PER_CLIENT calls per client"
 node scripts/bench-load.js --base "$BASE" --admin-key "$(cat "$WORK/data/admin-api-key")" --rpc "$RPC" \
-  --deployment "$WORK/deployment.json" --levels "$LEVELS" --per-client "$PER_CLIENT" --warmup "$WARMUP" \
+  --deployment "$WORK/deployment.json" --levels "$LEVELS" --per-client "$PER_CLIENT" --warmup "$WARMUP" --paths "$PATHS" \
   --gateway-pid "$APP_PID" --chain-pid "$CHAIN_PID" | tee "$WORK/results.jsonl"
 
 TABLE="$(python3 - "$WORK/results.jsonl" <<'PY'
@@ -104,7 +117,7 @@ PY
 )"
 echo "$TABLE"
 
-if [ "$QUICK" = 0 ]; then
+if [ "$WRITE_DOC" = 1 ]; then
   SECTION="$(cat <<MD
 ## Gateway throughput
 
